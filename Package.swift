@@ -1,0 +1,127 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "hpc-job-observability",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hpc-obs-server", targets: ["hpc-obs-server"]),
+        .executable(name: "hpc-obs-storebench", targets: ["hpc-obs-storebench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, wrapped once through module maps.
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Modules/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "Modules/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+
+        // Domain, validation, lifecycle translation and the storage protocol. No I/O.
+        .target(
+            name: "ObservabilityCore",
+            swiftSettings: upcomingFeatures
+        ),
+        // The storage core written once over a minimal SQL connection abstraction.
+        .target(
+            name: "SQLJobStore",
+            dependencies: [
+                "ObservabilityCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "SQLiteStore",
+            dependencies: ["CSQLite", "SQLJobStore", "ObservabilityCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "PostgresStore",
+            dependencies: ["CLibPQ", "SQLJobStore", "ObservabilityCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        // Opens whichever backend the configuration names.
+        .target(
+            name: "StorageBackends",
+            dependencies: [
+                "ObservabilityCore", "SQLJobStore", "SQLiteStore", "PostgresStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "ObservabilityServer",
+            dependencies: [
+                "ObservabilityCore", "StorageBackends",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+
+        .executableTarget(
+            name: "hpc-obs-server",
+            dependencies: [
+                "ObservabilityServer", "ObservabilityCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // Append-throughput benchmark and second writer process for the multi-process tests.
+        .executableTarget(
+            name: "hpc-obs-storebench",
+            dependencies: [
+                "ObservabilityCore", "StorageBackends",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+
+        .testTarget(
+            name: "ObservabilityCoreTests",
+            dependencies: ["ObservabilityCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "JobStoreTests",
+            dependencies: [
+                "ObservabilityCore", "SQLJobStore", "SQLiteStore", "PostgresStore", "StorageBackends",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "ObservabilityServerTests",
+            dependencies: [
+                "ObservabilityServer", "ObservabilityCore", "StorageBackends",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

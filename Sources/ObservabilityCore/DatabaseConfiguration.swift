@@ -1,0 +1,72 @@
+/// Which database the service uses, read from `DATABASE_TYPE` and `DATABASE_URL`.
+///
+/// Parsed here, once, so the server, the hooks and the tools accept exactly the same values.
+public enum DatabaseConfiguration: Sendable, Hashable {
+    /// A SQLite file path (or a `file:` URI). Zero setup; one host.
+    case sqlite(path: String)
+    /// A libpq connection string: `postgres://` / `postgresql://` URL or `key=value` pairs.
+    case postgres(connectionString: String)
+
+    public static let defaultSQLitePath = "./hpc-jobs.db"
+
+    /// Reads `DATABASE_TYPE` (`sqlite`, the default, or `postgres`) and `DATABASE_URL`.
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        let type = environment["DATABASE_TYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? "sqlite"
+        let url = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        switch type.lowercased() {
+        case "sqlite", "sqlite3":
+            let path = url ?? Self.defaultSQLitePath
+            if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
+                throw ConfigurationError(
+                    variable: "DATABASE_URL",
+                    value: path,
+                    accepted: "with DATABASE_TYPE=sqlite it is a file path; set DATABASE_TYPE=postgres for a PostgreSQL URL"
+                )
+            }
+            self = .sqlite(path: path)
+        case "postgres", "postgresql":
+            guard let url else {
+                throw ConfigurationError(
+                    variable: "DATABASE_URL",
+                    value: "",
+                    accepted: "DATABASE_TYPE=postgres needs a connection URL such as postgres://user:pass@host:5432/hpc"
+                )
+            }
+            let looksLikeURL = url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+            let looksLikeKeywords = url.contains("=")
+            guard looksLikeURL || looksLikeKeywords else {
+                throw ConfigurationError(
+                    variable: "DATABASE_URL",
+                    value: url,
+                    accepted: "a postgres:// or postgresql:// URL, or libpq key=value pairs such as 'host=db dbname=hpc'"
+                )
+            }
+            self = .postgres(connectionString: url)
+        default:
+            throw ConfigurationError(variable: "DATABASE_TYPE", value: type, accepted: "one of sqlite, postgres")
+        }
+    }
+
+    /// The location without credentials, safe for logs.
+    public var redactedDescription: String {
+        switch self {
+        case .sqlite(let path):
+            return "sqlite:\(path)"
+        case .postgres(let connectionString):
+            return "postgres:" + Self.redactingPassword(in: connectionString)
+        }
+    }
+
+    static func redactingPassword(in connectionString: String) -> String {
+        if let scheme = connectionString.firstRange(of: "://") {
+            let rest = connectionString[scheme.upperBound...]
+            guard let at = rest.firstIndex(of: "@") else { return connectionString }
+            let credentials = rest[..<at]
+            guard let colon = credentials.firstIndex(of: ":") else { return connectionString }
+            return String(connectionString[..<colon]) + ":***" + String(connectionString[at...])
+        }
+        return connectionString.split(separator: " ").map { pair in
+            pair.lowercased().hasPrefix("password=") ? "password=***" : String(pair)
+        }.joined(separator: " ")
+    }
+}

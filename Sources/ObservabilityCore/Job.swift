@@ -1,0 +1,101 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// One batch job as the service records it: who ran it where, what it asked for, and how it ended.
+///
+/// Times are UTC instants; stores keep them to the microsecond.
+public struct Job: Sendable, Hashable {
+    /// The scheduler's job id as a string: Slurm's `123`, an array task `120_2`, PBS's `42.server`.
+    public var id: String
+    public var user: String
+    /// The allocated nodes, in allocation order, each at most once.
+    public var nodes: [String]
+    public var state: JobState
+    public var name: String?
+    public var partition: String?
+    public var account: String?
+    public var cluster: String?
+    public var requestedCPUs: Int?
+    public var requestedMemoryBytes: Int64?
+    public var requestedGPUs: Int?
+    /// The job's exit status as the user's script returned it (Slurm's `3` for `exit 3`), or the
+    /// scheduler's code for a job killed before it could return one.
+    public var exitCode: Int?
+    public var submitTime: Date
+    public var startTime: Date?
+    public var endTime: Date?
+
+    public init(
+        id: String,
+        user: String,
+        nodes: [String] = [],
+        state: JobState = .pending,
+        name: String? = nil,
+        partition: String? = nil,
+        account: String? = nil,
+        cluster: String? = nil,
+        requestedCPUs: Int? = nil,
+        requestedMemoryBytes: Int64? = nil,
+        requestedGPUs: Int? = nil,
+        exitCode: Int? = nil,
+        submitTime: Date,
+        startTime: Date? = nil,
+        endTime: Date? = nil
+    ) {
+        self.id = id
+        self.user = user
+        self.nodes = nodes
+        self.state = state
+        self.name = name
+        self.partition = partition
+        self.account = account
+        self.cluster = cluster
+        self.requestedCPUs = requestedCPUs
+        self.requestedMemoryBytes = requestedMemoryBytes
+        self.requestedGPUs = requestedGPUs
+        self.exitCode = exitCode
+        self.submitTime = submitTime
+        self.startTime = startTime
+        self.endTime = endTime
+    }
+
+    /// Seconds the job has run: from start to end, or to `now` while it runs; zero before it starts.
+    public func runtime(at now: Date) -> TimeInterval {
+        guard let startTime else { return 0 }
+        return max(0, (endTime ?? now).timeIntervalSince(startTime))
+    }
+}
+
+extension Job {
+    /// Checks every field against the limits in ``JobLimits``; throws the first violation.
+    public func validate() throws(ValidationError) {
+        try JobLimits.validateJobID(id)
+        try JobLimits.validateName(user, field: "user", maxBytes: JobLimits.maxUserBytes)
+        try JobLimits.validateNodes(nodes)
+        try JobLimits.validateOptionalText(name, field: "name", maxBytes: JobLimits.maxJobNameBytes)
+        try JobLimits.validateOptionalName(partition, field: "partition")
+        try JobLimits.validateOptionalName(account, field: "account")
+        try JobLimits.validateOptionalName(cluster, field: "cluster")
+        if let requestedCPUs {
+            try JobLimits.validateRange(requestedCPUs, field: "requestedCpus", JobLimits.requestedCPURange)
+        }
+        if let requestedMemoryBytes {
+            try JobLimits.validateRange(requestedMemoryBytes, field: "requestedMemoryBytes", 0...Int64.max)
+        }
+        if let requestedGPUs {
+            try JobLimits.validateRange(requestedGPUs, field: "requestedGpus", JobLimits.requestedGPURange)
+        }
+        if let exitCode {
+            try JobLimits.validateRange(exitCode, field: "exitCode", JobLimits.exitCodeRange)
+        }
+        try JobLimits.validateTime(submitTime, field: "submitTime")
+        if let startTime { try JobLimits.validateTime(startTime, field: "startTime") }
+        if let endTime { try JobLimits.validateTime(endTime, field: "endTime") }
+        if let startTime, let endTime, endTime < startTime {
+            throw ValidationError(.inconsistent, field: "endTime", "endTime is before startTime")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// The storage every part of the service writes and reads through: hooks in direct mode, the
+/// REST handlers, the poller, `/metrics` and retention.
+///
+/// Backends behave identically; the contract test suite runs the same cases against each.
+/// Writes are transactional: an operation that throws has changed nothing. Errors are
+/// ``ValidationError`` (bad input), ``JobTransitionError`` (a state change the job does not
+/// allow) or ``StoreError`` (everything else, with ``StoreError/isRetryable``).
+public protocol JobStore: Sendable {
+    /// Stores a new job. Throws ``StoreError/Code/conflict`` when the id exists.
+    func createJob(_ job: Job) async throws -> Job
+
+    /// The job, or nil when there is none with this id.
+    func job(id: String) async throws -> Job?
+
+    /// Applies a partial update, checking the state transition. Throws ``StoreError/Code/notFound``.
+    func updateJob(id: String, _ update: JobUpdate, now: Date) async throws -> Job
+
+    /// Deletes the job and all its samples. Throws ``StoreError/Code/notFound``.
+    func deleteJob(id: String) async throws
+
+    /// One page of the jobs matching `filter`, and their total count.
+    func listJobs(_ filter: JobFilter, page: JobPage) async throws -> JobListing
+
+    /// Appends samples, any number of jobs, in one transaction: all or none are stored.
+    /// Throws ``StoreError/Code/notFound`` when a sample names an unknown job.
+    func appendSamples(_ samples: [MetricSample]) async throws
+
+    /// Samples of one job. Throws ``StoreError/Code/notFound`` for an unknown job.
+    func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample]
+
+    /// Every running job with its newest sample, read without scanning sample history.
+    func runningJobSnapshots() async throws -> [RunningJobSnapshot]
+
+    /// How many jobs are in each state; states without jobs count zero.
+    func jobCountsByState() async throws -> [JobState: Int]
+
+    /// How many jobs were ever created; deleting jobs does not lower it.
+    func jobsCreatedTotal() async throws -> Int
+
+    /// Deletes samples (and remembered event ids) older than `cutoff`; returns how many samples went.
+    func deleteSamples(olderThan cutoff: Date) async throws -> Int
+
+    /// Applies lifecycle events in one transaction, in order. An event whose id was applied
+    /// before changes nothing and reports ``EventOutcome/duplicate``.
+    func apply(_ events: [LifecycleEvent]) async throws -> [EventOutcome]
+
+    /// Throws unless the store answers a trivial query now.
+    func checkHealth() async throws
+
+    /// Waits for work in flight, then releases connections. The store is unusable afterwards.
+    func close() async
+}
+
+/// What one lifecycle event did.
+public enum EventOutcome: Sendable, Hashable {
+    case applied(LifecycleChange)
+    /// This event id was applied before; nothing changed.
+    case duplicate(eventID: String)
+}
+
+extension JobStore {
+    /// Applies one event; see ``apply(_:)-(LifecycleEvent)``.
+    public func apply(_ event: LifecycleEvent) async throws -> EventOutcome {
+        let outcomes = try await apply([event])
+        return outcomes[0]
+    }
+}

@@ -1,0 +1,121 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What applying a lifecycle event does to the stored job. Computed without I/O, written by a store.
+public enum LifecycleChange: Sendable, Hashable {
+    /// The job was unknown: store this new job.
+    case create(Job)
+    /// The job changed: store this version.
+    case update(Job)
+    /// The event told us nothing new.
+    case unchanged(Job)
+
+    /// The job as it is after the change.
+    public var job: Job {
+        switch self {
+        case .create(let job), .update(let job), .unchanged(let job): job
+        }
+    }
+}
+
+/// The single place that decides what a scheduler event does to a job.
+///
+/// Its rules tolerate the way events really arrive:
+/// - late: a prolog replayed from a spool after the epilog fills in the start time but does
+///   not reopen the job;
+/// - twice or from every node: a multi-node job's prologs each add their node, and a second
+///   epilog leaves the first one's final state in place;
+/// - out of nowhere: any event for an unknown job creates it, so a lost submit costs nothing.
+public enum LifecycleTranslator {
+    public static func change(applying event: LifecycleEvent, to existing: Job?) throws -> LifecycleChange {
+        try event.validate()
+        guard let existing else {
+            let created = newJob(from: event)
+            try created.validate()
+            return .create(created)
+        }
+        var job = existing
+        merge(event, into: &job)
+        switch event.kind {
+        case .submitted:
+            break
+        case .started:
+            if job.state == .pending || job.state == .suspended { job.state = .running }
+            if job.startTime == nil { job.startTime = event.startTime ?? event.time }
+        case .ended:
+            if !job.state.isTerminal {
+                job.state = event.resolvedFinalState
+                job.endTime = event.time
+            }
+            if job.exitCode == nil { job.exitCode = event.exitCode }
+            if job.endTime == nil { job.endTime = event.time }
+            if let startTime = event.startTime, job.startTime == nil { job.startTime = startTime }
+        case .requeued:
+            job.state = .pending
+            job.nodes = event.nodes
+            job.startTime = nil
+            job.endTime = nil
+            job.exitCode = nil
+        case .suspended:
+            if job.state == .running { job.state = .suspended }
+        case .resumed:
+            if job.state == .suspended { job.state = .running }
+        }
+        clampClockSkew(&job)
+        try job.validate()
+        return job == existing ? .unchanged(job) : .update(job)
+    }
+
+    private static func newJob(from event: LifecycleEvent) -> Job {
+        var job = Job(id: event.jobID, user: event.user, submitTime: event.submitTime ?? event.startTime ?? event.time)
+        merge(event, into: &job)
+        switch event.kind {
+        case .submitted, .requeued:
+            job.state = .pending
+        case .started, .resumed:
+            job.state = .running
+            job.startTime = event.startTime ?? event.time
+        case .suspended:
+            job.state = .suspended
+            job.startTime = event.startTime
+        case .ended:
+            job.state = event.resolvedFinalState
+            job.exitCode = event.exitCode
+            job.startTime = event.startTime
+            job.endTime = event.time
+        }
+        clampClockSkew(&job)
+        return job
+    }
+
+    /// Fields the event knows overwrite the job's (newer information wins); nodes accumulate,
+    /// because each node's prolog names only itself.
+    private static func merge(_ event: LifecycleEvent, into job: inout Job) {
+        if !event.user.isEmpty { job.user = event.user }
+        if !event.nodes.isEmpty {
+            var known = Set(job.nodes)
+            for node in event.nodes where known.insert(node).inserted {
+                job.nodes.append(node)
+            }
+        }
+        if let name = event.name { job.name = name }
+        if let partition = event.partition { job.partition = partition }
+        if let account = event.account { job.account = account }
+        if let cluster = event.cluster { job.cluster = cluster }
+        if let requestedCPUs = event.requestedCPUs { job.requestedCPUs = requestedCPUs }
+        if let requestedMemoryBytes = event.requestedMemoryBytes { job.requestedMemoryBytes = requestedMemoryBytes }
+        if let requestedGPUs = event.requestedGPUs { job.requestedGPUs = requestedGPUs }
+        if let submitTime = event.submitTime { job.submitTime = submitTime }
+    }
+
+    /// Events come from different hosts whose clocks differ by up to NTP's error; a job's end
+    /// reported a few milliseconds before its start by another node's clock is not an error.
+    private static func clampClockSkew(_ job: inout Job) {
+        if let startTime = job.startTime, let endTime = job.endTime, endTime < startTime {
+            job.endTime = startTime
+        }
+    }
+}

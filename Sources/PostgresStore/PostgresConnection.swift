@@ -1,0 +1,169 @@
+import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ObservabilityCore
+import SQLJobStore
+
+/// One connection to PostgreSQL through libpq's synchronous API.
+///
+/// Parameters travel in text format and the server infers their types from the statement,
+/// which keeps binding identical to SQLite's. Statements are prepared once per connection
+/// and cached by their SQL text.
+final class PostgresConnection: SQLConnection {
+    private var connection: OpaquePointer?
+    private var preparedNames: [String: String] = [:]
+
+    /// Seconds libpq waits for the server to accept a connection, unless the URL says otherwise.
+    static let defaultConnectTimeoutSeconds = "5"
+
+    init(connectionString: String) throws(SQLError) {
+        // Keywords before `dbname` are defaults: values in the expanded URL override them.
+        let keywords = ["connect_timeout", "application_name", "dbname"]
+        let values = [Self.defaultConnectTimeoutSeconds, "hpc-obs", connectionString]
+        let handle = Self.withCStringArray(keywords) { keywordPointers in
+            Self.withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let handle, PQstatus(handle) == CONNECTION_OK else {
+            let message = handle.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            PQfinish(handle)
+            let location = DatabaseConfiguration.postgres(connectionString: connectionString).redactedDescription
+            throw SQLError(.connection, "cannot connect to \(location): \(Self.trimmed(message))")
+        }
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        connection = handle
+    }
+
+    var isUsable: Bool {
+        guard let connection else { return false }
+        return PQstatus(connection) == CONNECTION_OK
+    }
+
+    func execute(_ sql: String, _ binds: [SQLValue]) throws(SQLError) -> SQLResult {
+        guard let connection else { throw SQLError(.connection, "the PostgreSQL connection is closed") }
+        let name = try preparedName(for: sql, on: connection)
+        var buffer: [UInt8] = []
+        var offsets: [Int?] = []
+        offsets.reserveCapacity(binds.count)
+        for value in binds {
+            switch value {
+            case .null:
+                offsets.append(nil)
+                continue
+            case .integer(let integer):
+                offsets.append(buffer.count)
+                buffer.append(contentsOf: String(integer).utf8)
+            case .double(let double):
+                offsets.append(buffer.count)
+                buffer.append(contentsOf: String(double).utf8)
+            case .text(let text):
+                offsets.append(buffer.count)
+                buffer.append(contentsOf: text.utf8)
+            }
+            buffer.append(0)
+        }
+        buffer.append(0)
+        let result = buffer.withUnsafeBufferPointer { bytes in
+            let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
+            let pointers: [UnsafePointer<CChar>?] = offsets.map { $0.map { base + $0 } }
+            return PQexecPrepared(connection, name, Int32(pointers.count), pointers, nil, nil, 0)
+        }
+        return try consume(result, on: connection, sql: sql)
+    }
+
+    func executeScript(_ sql: String) throws(SQLError) {
+        guard let connection else { throw SQLError(.connection, "the PostgreSQL connection is closed") }
+        _ = try consume(PQexec(connection, sql), on: connection, sql: sql)
+    }
+
+    func close() {
+        PQfinish(connection)
+        connection = nil
+        preparedNames.removeAll()
+    }
+
+    // MARK: Results
+
+    private func preparedName(for sql: String, on connection: OpaquePointer) throws(SQLError) -> String {
+        if let name = preparedNames[sql] { return name }
+        let name = "hpc_obs_\(preparedNames.count + 1)"
+        _ = try consume(PQprepare(connection, name, sql, 0, nil), on: connection, sql: sql)
+        preparedNames[sql] = name
+        return name
+    }
+
+    private func consume(_ result: OpaquePointer?, on connection: OpaquePointer, sql: String) throws(SQLError) -> SQLResult {
+        defer { PQclear(result) }
+        guard let result else {
+            throw SQLError(.connection, Self.trimmed(String(cString: PQerrorMessage(connection))))
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK:
+            let count = Int(String(cString: PQcmdTuples(result))) ?? 0
+            return SQLResult(affectedRows: count)
+        case PGRES_TUPLES_OK:
+            return SQLResult(rows: readRows(result), affectedRows: Int(PQntuples(result)))
+        default:
+            let state = PQresultErrorField(result, Int32(HPC_PG_DIAG_SQLSTATE)).map { String(cString: $0) } ?? ""
+            let message = Self.trimmed(String(cString: PQresultErrorMessage(result)))
+            let broken = PQstatus(connection) != CONNECTION_OK
+            throw Self.classify(sqlState: state, connectionBroken: broken, message: "\(message) (in: \(sql.prefix(120)))")
+        }
+    }
+
+    private func readRows(_ result: OpaquePointer) -> [SQLRow] {
+        let rowCount = PQntuples(result)
+        let columnCount = PQnfields(result)
+        let kinds = (0..<columnCount).map { PQftype(result, $0) }
+        var rows: [SQLRow] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(columnCount))
+            for column in 0..<columnCount {
+                if PQgetisnull(result, row, column) != 0 {
+                    values.append(.null)
+                    continue
+                }
+                let text = String(cString: PQgetvalue(result, row, column))
+                switch Int32(kinds[Int(column)]) {
+                case Int32(HPC_PG_INT8OID), Int32(HPC_PG_INT4OID), Int32(HPC_PG_INT2OID):
+                    values.append(Int64(text).map(SQLValue.integer) ?? .text(text))
+                case Int32(HPC_PG_FLOAT8OID), Int32(HPC_PG_FLOAT4OID), Int32(HPC_PG_NUMERICOID):
+                    values.append(Double(text).map(SQLValue.double) ?? .text(text))
+                default:
+                    values.append(.text(text))
+                }
+            }
+            rows.append(SQLRow(values: values))
+        }
+        return rows
+    }
+
+    static func classify(sqlState: String, connectionBroken: Bool, message: String) -> SQLError {
+        if connectionBroken { return SQLError(.connection, message) }
+        switch sqlState {
+        case "23505": return SQLError(.uniqueViolation, message)
+        case "23503": return SQLError(.foreignKeyViolation, message)
+        case "40001", "40P01", "55P03": return SQLError(.busy, message)
+        case "53300", "57P01", "57P02", "57P03": return SQLError(.connection, message)
+        default:
+            if sqlState.hasPrefix("08") { return SQLError(.connection, message) }
+            return SQLError(.other, message)
+        }
+    }
+
+    private static func trimmed(_ message: String) -> String {
+        String(message.split(whereSeparator: \.isNewline).joined(separator: " ").drop(while: \.isWhitespace))
+    }
+
+    private static func withCStringArray<Result>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> Result) -> Result {
+        let copies = strings.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        return body(copies.map { UnsafePointer($0) } + [nil])
+    }
+}

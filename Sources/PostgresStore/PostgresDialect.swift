@@ -1,0 +1,80 @@
+import SQLJobStore
+
+/// PostgreSQL's spelling of what differs between backends.
+struct PostgresDialect: SQLDialect {
+    /// Any fixed number works; it only has to be the same in every replica.
+    static let migrationLockKey: Int64 = 0x6870_635F_6F62_73  // "hpc_obs"
+
+    let beginWrite = "BEGIN"
+    let beginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+    let lockRowSuffix = " FOR UPDATE"
+    let deleteOldSamplesChunk = "DELETE FROM samples WHERE ctid IN (SELECT ctid FROM samples WHERE time_us < $1 LIMIT $2)"
+
+    /// A transaction-scoped advisory lock: replicas starting together queue here, and the lock
+    /// goes away with the transaction even if the process dies.
+    func lockMigrations(on connection: any SQLConnection) throws(SQLError) {
+        try connection.execute("SELECT pg_advisory_xact_lock($1)", [.integer(Self.migrationLockKey)])
+    }
+
+    let migrations = [
+        SQLMigration(
+            version: 1,
+            description: "jobs, nodes, samples, applied events, counters",
+            sql: """
+                CREATE TABLE jobs (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    user_name TEXT NOT NULL,
+                    name TEXT,
+                    state TEXT NOT NULL,
+                    partition_name TEXT,
+                    account TEXT,
+                    cluster TEXT,
+                    nodes TEXT NOT NULL DEFAULT '',
+                    requested_cpus BIGINT,
+                    requested_memory_bytes BIGINT,
+                    requested_gpus BIGINT,
+                    exit_code BIGINT,
+                    submit_time_us BIGINT NOT NULL,
+                    start_time_us BIGINT,
+                    end_time_us BIGINT,
+                    last_sample_us BIGINT,
+                    last_cpu_usage DOUBLE PRECISION,
+                    last_memory_bytes BIGINT,
+                    last_gpu_usage DOUBLE PRECISION,
+                    last_sample_node TEXT
+                );
+                CREATE INDEX jobs_state ON jobs (state);
+                CREATE INDEX jobs_user ON jobs (user_name);
+                CREATE INDEX jobs_partition ON jobs (partition_name);
+                CREATE INDEX jobs_submit ON jobs (submit_time_us DESC, id DESC);
+                CREATE TABLE job_nodes (
+                    job_id TEXT COLLATE "C" NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                    node TEXT NOT NULL,
+                    PRIMARY KEY (job_id, node)
+                );
+                CREATE INDEX job_nodes_node ON job_nodes (node);
+                CREATE TABLE samples (
+                    job_id TEXT COLLATE "C" NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                    time_us BIGINT NOT NULL,
+                    cpu_usage DOUBLE PRECISION NOT NULL,
+                    memory_bytes BIGINT NOT NULL,
+                    gpu_usage DOUBLE PRECISION,
+                    node TEXT
+                );
+                CREATE INDEX samples_job_time ON samples (job_id, time_us);
+                CREATE INDEX samples_time ON samples (time_us);
+                CREATE TABLE applied_events (
+                    event_id TEXT PRIMARY KEY,
+                    job_id TEXT NOT NULL,
+                    applied_us BIGINT NOT NULL
+                );
+                CREATE INDEX applied_events_time ON applied_events (applied_us);
+                CREATE TABLE counters (
+                    name TEXT PRIMARY KEY,
+                    value BIGINT NOT NULL
+                );
+                INSERT INTO counters (name, value) VALUES ('jobs_created', 0);
+                """
+        ),
+    ]
+}

@@ -1,0 +1,24 @@
+public import Logging
+public import SQLJobStore
+
+/// Opens the PostgreSQL backend of the storage core.
+public enum PostgresJobStore {
+    /// Connects lazily (the first operation opens the first connection) and migrates.
+    ///
+    /// - Parameters:
+    ///   - connectionString: a `postgres://` URL or libpq `key=value` pairs.
+    ///   - poolSize: connections at most; also how many operations run at once.
+    public static func open(connectionString: String, poolSize: Int = 4, logger: Logger) async throws -> SQLJobStore {
+        let pool = ConnectionPool(size: poolSize, label: "hpc-obs.postgres") { () throws(SQLError) in
+            try PostgresConnection(connectionString: connectionString)
+        }
+        let store = SQLJobStore(dialect: PostgresDialect(), writers: pool, readers: pool, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+}

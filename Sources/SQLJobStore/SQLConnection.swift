@@ -1,0 +1,27 @@
+/// One open database connection, used by one thread at a time (the pool guarantees it).
+///
+/// SQL is written once for both backends with PostgreSQL-style `$1`, `$2` placeholders, numbered
+/// in order; a backend that spells them otherwise rewrites them when it prepares a statement.
+/// Implementations cache prepared statements by SQL text, so callers keep their SQL constant
+/// or drawn from a small set (see ``SQLBatch``).
+public protocol SQLConnection: AnyObject {
+    /// Runs one statement with its parameters.
+    @discardableResult
+    func execute(_ sql: String, _ binds: [SQLValue]) throws(SQLError) -> SQLResult
+
+    /// Runs a script of several statements without parameters (migrations).
+    func executeScript(_ sql: String) throws(SQLError)
+
+    /// False once the connection broke; the pool replaces it.
+    var isUsable: Bool { get }
+
+    /// Releases the connection. Called once, from the connection's own thread.
+    func close()
+}
+
+extension SQLConnection {
+    @discardableResult
+    func execute(_ sql: String) throws(SQLError) -> SQLResult {
+        try execute(sql, [])
+    }
+}

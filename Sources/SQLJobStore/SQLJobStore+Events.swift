@@ -1,0 +1,59 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import ObservabilityCore
+
+extension SQLJobStore {
+    public func apply(_ events: [LifecycleEvent]) async throws -> [EventOutcome] {
+        guard !events.isEmpty else { return [] }
+        for (index, event) in events.enumerated() {
+            try Self.prefixingIndex(index, of: events.count) { () throws(ValidationError) in
+                try event.validate()
+            }
+        }
+        let lockSuffix = dialect.lockRowSuffix
+        let appliedAt = SQLTime.value(Date())
+        return try await write { connection in
+            var outcomes: [EventOutcome] = []
+            outcomes.reserveCapacity(events.count)
+            for (index, event) in events.enumerated() {
+                let recorded = try connection.execute(
+                    "INSERT INTO applied_events (event_id, job_id, applied_us) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING",
+                    [.text(event.id), .text(event.jobID), appliedAt]
+                ).affectedRows
+                guard recorded > 0 else {
+                    outcomes.append(.duplicate(eventID: event.id))
+                    continue
+                }
+                let existing = try Self.loadJob(id: event.jobID, lockSuffix: lockSuffix, on: connection)
+                let change: LifecycleChange
+                do {
+                    change = try LifecycleTranslator.change(applying: event, to: existing)
+                } catch let error as ValidationError where events.count > 1 {
+                    throw ValidationError(error.code, field: "[\(index)].\(error.field)", error.message)
+                }
+                switch change {
+                case .create(let job):
+                    let stored = Self.normalized(job)
+                    do {
+                        try Self.insert(stored, on: connection)
+                    } catch let error as StoreError where error.code == .conflict {
+                        // Another replica's transaction created the job after our read; the
+                        // retry reads it and merges this event into it.
+                        throw SQLError(.busy, "job '\(job.id)' was created concurrently")
+                    }
+                    outcomes.append(.applied(.create(stored)))
+                case .update(let job):
+                    let stored = Self.normalized(job)
+                    if let existing { try Self.replace(existing, with: stored, on: connection) }
+                    outcomes.append(.applied(.update(stored)))
+                case .unchanged:
+                    outcomes.append(.applied(change))
+                }
+            }
+            return outcomes
+        }
+    }
+}

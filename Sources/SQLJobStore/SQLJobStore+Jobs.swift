@@ -1,0 +1,141 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+public import ObservabilityCore
+
+extension SQLJobStore {
+    static let insertJobSQL = SQLBatch.insertStatement(table: "jobs", columns: JobRow.columns, rows: 1)
+    static let updateJobSQL = "UPDATE jobs SET \(JobRow.updateAssignments) WHERE id = $1"
+    static let selectJobSQL = "SELECT \(JobRow.selectList) FROM jobs WHERE id = $1"
+
+    public func createJob(_ job: Job) async throws -> Job {
+        try job.validate()
+        let stored = Self.normalized(job)
+        return try await write { connection in
+            try Self.insert(stored, on: connection)
+            return stored
+        }
+    }
+
+    public func job(id: String) async throws -> Job? {
+        try await read { connection in
+            try Self.loadJob(id: id, lockSuffix: "", on: connection)
+        }
+    }
+
+    public func updateJob(id: String, _ update: JobUpdate, now: Date) async throws -> Job {
+        let lockSuffix = dialect.lockRowSuffix
+        return try await write { connection in
+            guard let existing = try Self.loadJob(id: id, lockSuffix: lockSuffix, on: connection) else {
+                throw StoreError.jobNotFound(id)
+            }
+            let updated = Self.normalized(try existing.applying(update, now: now))
+            if updated != existing {
+                try Self.replace(existing, with: updated, on: connection)
+            }
+            return updated
+        }
+    }
+
+    public func deleteJob(id: String) async throws {
+        try await write { connection in
+            try connection.execute("DELETE FROM samples WHERE job_id = $1", [.text(id)])
+            try connection.execute("DELETE FROM job_nodes WHERE job_id = $1", [.text(id)])
+            let deleted = try connection.execute("DELETE FROM jobs WHERE id = $1", [.text(id)]).affectedRows
+            if deleted == 0 { throw StoreError.jobNotFound(id) }
+        }
+    }
+
+    public func listJobs(_ filter: JobFilter, page: JobPage) async throws -> JobListing {
+        var conditions: [String] = []
+        var parameters = SQLParameters()
+        if let state = filter.state { conditions.append("state = \(parameters.add(.text(state.rawValue)))") }
+        if let user = filter.user { conditions.append("user_name = \(parameters.add(.text(user)))") }
+        if let partition = filter.partition { conditions.append("partition_name = \(parameters.add(.text(partition)))") }
+        if let node = filter.node {
+            conditions.append("id IN (SELECT job_id FROM job_nodes WHERE node = \(parameters.add(.text(node))))")
+        }
+        if let since = filter.since {
+            conditions.append("(end_time_us IS NULL OR end_time_us >= \(parameters.add(SQLTime.value(since))))")
+        }
+        if let until = filter.until { conditions.append("submit_time_us <= \(parameters.add(SQLTime.value(until)))") }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let countSQL = "SELECT COUNT(*) FROM jobs" + whereClause
+        let filterBinds = parameters.values
+        let limitPlaceholder = parameters.add(.integer(Int64(page.limit)))
+        let offsetPlaceholder = parameters.add(.integer(Int64(page.offset)))
+        let pageSQL = "SELECT \(JobRow.selectList) FROM jobs\(whereClause) ORDER BY submit_time_us DESC, id DESC LIMIT \(limitPlaceholder) OFFSET \(offsetPlaceholder)"
+        let pageBinds = parameters.values
+        let limit = page.limit
+        return try await read { connection in
+            let total = try connection.execute(countSQL, filterBinds).rows.first?.int(0) ?? 0
+            let jobs = limit == 0 ? [] : try connection.execute(pageSQL, pageBinds).rows.map { try JobRow.decode($0) }
+            return JobListing(jobs: jobs, total: total)
+        }
+    }
+
+    public func jobCountsByState() async throws -> [JobState: Int] {
+        try await read { connection in
+            var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
+            for row in try connection.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").rows {
+                if let state = JobState(rawValue: try row.string(0)) {
+                    counts[state] = try row.int(1)
+                }
+            }
+            return counts
+        }
+    }
+
+    public func jobsCreatedTotal() async throws -> Int {
+        try await read { connection in
+            try connection.execute("SELECT value FROM counters WHERE name = 'jobs_created'").rows.first?.int(0) ?? 0
+        }
+    }
+
+    // MARK: Shared by jobs and events
+
+    static func loadJob(id: String, lockSuffix: String, on connection: any SQLConnection) throws -> Job? {
+        guard let row = try connection.execute(selectJobSQL + lockSuffix, [.text(id)]).rows.first else { return nil }
+        return try JobRow.decode(row)
+    }
+
+    static func insert(_ job: Job, on connection: any SQLConnection) throws {
+        // A `do`/`catch` here crashes the Swift 6.3.1 compiler (MandatoryAllocBoxToStack).
+        let inserted = Result { () throws(SQLError) in try connection.execute(insertJobSQL, JobRow.binds(job)) }
+        if case .failure(let error) = inserted {
+            if error.kind == .uniqueViolation { throw StoreError(.conflict, "a job with id '\(job.id)' exists already") }
+            throw error
+        }
+        try insertNodes(of: job, on: connection)
+        try connection.execute("UPDATE counters SET value = value + 1 WHERE name = 'jobs_created'")
+    }
+
+    static func replace(_ existing: Job, with updated: Job, on connection: any SQLConnection) throws {
+        try connection.execute(updateJobSQL, JobRow.binds(updated))
+        if updated.nodes != existing.nodes {
+            try connection.execute("DELETE FROM job_nodes WHERE job_id = $1", [.text(updated.id)])
+            try insertNodes(of: updated, on: connection)
+        }
+    }
+
+    private static func insertNodes(of job: Job, on connection: any SQLConnection) throws(SQLError) {
+        guard !job.nodes.isEmpty else { return }
+        try SQLBatch.insert(
+            into: "job_nodes",
+            columns: ["job_id", "node"],
+            rows: job.nodes.map { [.text(job.id), .text($0)] },
+            on: connection
+        )
+    }
+
+    /// The job as the store will give it back: times cut to whole microseconds.
+    static func normalized(_ job: Job) -> Job {
+        var job = job
+        job.submitTime = SQLTime.date(microseconds: SQLTime.microseconds(job.submitTime))
+        job.startTime = job.startTime.map { SQLTime.date(microseconds: SQLTime.microseconds($0)) }
+        job.endTime = job.endTime.map { SQLTime.date(microseconds: SQLTime.microseconds($0)) }
+        return job
+    }
+}

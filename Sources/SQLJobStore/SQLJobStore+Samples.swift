@@ -1,0 +1,132 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+public import ObservabilityCore
+
+extension SQLJobStore {
+    static let sampleColumns = ["job_id", "time_us", "cpu_usage", "memory_bytes", "gpu_usage", "node"]
+    static let latestSampleColumns = "last_sample_us, last_cpu_usage, last_memory_bytes, last_gpu_usage, last_sample_node"
+    static let updateLatestSampleSQL = """
+        UPDATE jobs SET last_sample_us = $2, last_cpu_usage = $3, last_memory_bytes = $4, last_gpu_usage = $5, last_sample_node = $6 \
+        WHERE id = $1 AND (last_sample_us IS NULL OR last_sample_us <= $2)
+        """
+
+    public func appendSamples(_ samples: [MetricSample]) async throws {
+        guard !samples.isEmpty else { return }
+        for (index, sample) in samples.enumerated() {
+            try Self.prefixingIndex(index, of: samples.count) { () throws(ValidationError) in
+                try sample.validate(allocatedCPUs: nil)
+            }
+        }
+        try await write { connection in
+            var allocatedCPUs: [String: Int?] = [:]
+            for sample in samples where allocatedCPUs[sample.jobID] == nil {
+                guard let row = try connection.execute("SELECT requested_cpus FROM jobs WHERE id = $1", [.text(sample.jobID)]).rows.first else {
+                    throw StoreError.jobNotFound(sample.jobID)
+                }
+                allocatedCPUs[sample.jobID] = .some(try row.optionalInt(0))
+            }
+            var newest: [String: MetricSample] = [:]
+            var rows: [[SQLValue]] = []
+            rows.reserveCapacity(samples.count)
+            for (index, sample) in samples.enumerated() {
+                if let cpus = allocatedCPUs[sample.jobID] ?? nil {
+                    try Self.prefixingIndex(index, of: samples.count) { () throws(ValidationError) in
+                        try sample.validate(allocatedCPUs: cpus)
+                    }
+                }
+                if let current = newest[sample.jobID], current.time > sample.time {} else { newest[sample.jobID] = sample }
+                rows.append([
+                    .text(sample.jobID), SQLTime.value(sample.time), .double(sample.cpuUsage),
+                    .integer(sample.memoryBytes), SQLValue(sample.gpuUsage), SQLValue(sample.node),
+                ])
+            }
+            try SQLBatch.insert(into: "samples", columns: Self.sampleColumns, rows: rows, on: connection)
+            // A fixed order, so that two batches touching the same jobs cannot deadlock.
+            for sample in newest.values.sorted(by: { $0.jobID < $1.jobID }) {
+                try connection.execute(
+                    Self.updateLatestSampleSQL,
+                    [
+                        .text(sample.jobID), SQLTime.value(sample.time), .double(sample.cpuUsage),
+                        .integer(sample.memoryBytes), SQLValue(sample.gpuUsage), SQLValue(sample.node),
+                    ]
+                )
+            }
+        }
+    }
+
+    public func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample] {
+        var parameters = SQLParameters()
+        var sql = "SELECT \(Self.sampleColumns.joined(separator: ", ")) FROM samples WHERE job_id = \(parameters.add(.text(jobID)))"
+        if let from = query.from { sql += " AND time_us >= \(parameters.add(SQLTime.value(from)))" }
+        if let to = query.to { sql += " AND time_us <= \(parameters.add(SQLTime.value(to)))" }
+        sql += " ORDER BY time_us \(query.order == .newestFirst ? "DESC" : "ASC") LIMIT \(parameters.add(.integer(Int64(query.limit))))"
+        let statement = sql
+        let statementBinds = parameters.values
+        return try await read { connection in
+            guard try !connection.execute("SELECT 1 FROM jobs WHERE id = $1", [.text(jobID)]).rows.isEmpty else {
+                throw StoreError.jobNotFound(jobID)
+            }
+            return try connection.execute(statement, statementBinds).rows.map { row in
+                MetricSample(
+                    jobID: try row.string(0),
+                    time: try row.date(1),
+                    cpuUsage: try row.double(2),
+                    memoryBytes: try row.int64(3),
+                    gpuUsage: try row.optionalDouble(4),
+                    node: try row.optionalString(5)
+                )
+            }
+        }
+    }
+
+    public func runningJobSnapshots() async throws -> [RunningJobSnapshot] {
+        let sql = "SELECT \(JobRow.selectList), \(Self.latestSampleColumns) FROM jobs WHERE state = 'running' ORDER BY id"
+        return try await read { connection in
+            try connection.execute(sql).rows.map { row in
+                let job = try JobRow.decode(row)
+                let base = JobRow.columns.count
+                let latest: MetricSample? = try row.optionalDate(base).map { time in
+                    MetricSample(
+                        jobID: job.id,
+                        time: time,
+                        cpuUsage: try row.optionalDouble(base + 1) ?? 0,
+                        memoryBytes: try row.optionalInt64(base + 2) ?? 0,
+                        gpuUsage: try row.optionalDouble(base + 3),
+                        node: try row.optionalString(base + 4)
+                    )
+                }
+                return RunningJobSnapshot(job: job, latestSample: latest)
+            }
+        }
+    }
+
+    public func deleteSamples(olderThan cutoff: Date) async throws -> Int {
+        let chunkSQL = dialect.deleteOldSamplesChunk
+        let chunk = 10_000
+        var deleted = 0
+        while true {
+            let removed = try await write { connection in
+                try connection.execute(chunkSQL, [SQLTime.value(cutoff), .integer(Int64(chunk))]).affectedRows
+            }
+            deleted += removed
+            if removed < chunk { break }
+        }
+        _ = try await write { connection in
+            try connection.execute("DELETE FROM applied_events WHERE applied_us < $1", [SQLTime.value(cutoff)])
+        }
+        return deleted
+    }
+
+    /// Names the element of a batch in a validation error: `[3].cpuUsage`.
+    static func prefixingIndex(_ index: Int, of count: Int, _ body: () throws(ValidationError) -> Void) throws(ValidationError) {
+        do {
+            try body()
+        } catch {
+            guard count > 1 else { throw error }
+            throw ValidationError(error.code, field: "[\(index)].\(error.field)", error.message)
+        }
+    }
+}

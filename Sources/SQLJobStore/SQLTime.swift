@@ -1,0 +1,31 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Times are stored as integer microseconds since the Unix epoch in both backends: exact,
+/// indexable, and free of time zone and text-format differences.
+enum SQLTime {
+    static func microseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    }
+
+    static func date(microseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
+    }
+
+    static func value(_ date: Date?) -> SQLValue {
+        date.map { .integer(microseconds($0)) } ?? .null
+    }
+}
+
+extension SQLRow {
+    func optionalDate(_ index: Int) throws(SQLError) -> Date? {
+        try optionalInt64(index).map(SQLTime.date(microseconds:))
+    }
+
+    func date(_ index: Int) throws(SQLError) -> Date {
+        SQLTime.date(microseconds: try int64(index))
+    }
+}

@@ -1,0 +1,178 @@
+import CSQLite
+import SQLJobStore
+
+/// One connection to a SQLite database file, through libsqlite3.
+///
+/// Every connection waits up to ``busyTimeoutMilliseconds`` for another process's write lock
+/// (hooks and the server share the file), enforces foreign keys, and caches its prepared
+/// statements. The writer switches the file to WAL so readers never block it.
+final class SQLiteConnection: SQLConnection {
+    enum Role {
+        case writer
+        case reader
+    }
+
+    /// How long a writer waits for another process's lock before reporting busy. Hooks run
+    /// with a 2 s deadline, so they bound their own wait; the server retries on top.
+    static let busyTimeoutMilliseconds: Int32 = 5_000
+
+    private var database: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+
+    init(path: String, role: Role) throws(SQLError) {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw SQLError(
+                .connection,
+                "cannot open SQLite database '\(path)': \(message); check that its directory exists and is writable by this user"
+            )
+        }
+        database = handle
+        sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
+        do {
+            try executeScript("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            switch role {
+            case .writer:
+                try executeScript("PRAGMA journal_mode = WAL;")
+            case .reader:
+                try executeScript("PRAGMA query_only = ON;")
+            }
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    var isUsable: Bool { database != nil }
+
+    func execute(_ sql: String, _ binds: [SQLValue]) throws(SQLError) -> SQLResult {
+        guard let database else { throw SQLError(.connection, "the SQLite connection is closed") }
+        let statement = try prepared(sql, on: database)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (offset, value) in binds.enumerated() {
+            try bind(value, at: Int32(offset + 1), to: statement, on: database)
+        }
+        var rows: [SQLRow] = []
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { break }
+            guard status == SQLITE_ROW else { throw error(on: database, status: status, sql: sql) }
+            rows.append(readRow(statement))
+        }
+        let changed = sqlite3_stmt_readonly(statement) != 0 ? 0 : Int(sqlite3_changes64(database))
+        return SQLResult(rows: rows, affectedRows: changed)
+    }
+
+    func executeScript(_ sql: String) throws(SQLError) {
+        guard let database else { throw SQLError(.connection, "the SQLite connection is closed") }
+        var message: UnsafeMutablePointer<CChar>?
+        let status = sqlite3_exec(database, sql, nil, nil, &message)
+        if status != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(database))
+            sqlite3_free(message)
+            throw Self.classify(extendedCode: sqlite3_extended_errcode(database), message: text)
+        }
+    }
+
+    func close() {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        statements.removeAll()
+        if let database { sqlite3_close_v2(database) }
+        database = nil
+    }
+
+    // MARK: Statements
+
+    private func prepared(_ sql: String, on database: OpaquePointer) throws(SQLError) -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        // Shared SQL numbers parameters `$1`; SQLite's numbered form of the same is `?1`.
+        let sqliteSQL = sql.replacing("$", with: "?")
+        var statement: OpaquePointer?
+        let status = sqlite3_prepare_v3(database, sqliteSQL, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else {
+            throw error(on: database, status: status, sql: sql)
+        }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ value: SQLValue, at index: Int32, to statement: OpaquePointer, on database: OpaquePointer) throws(SQLError) {
+        let status: Int32
+        switch value {
+        case .null:
+            status = sqlite3_bind_null(statement, index)
+        case .integer(let integer):
+            status = sqlite3_bind_int64(statement, index, integer)
+        case .double(let double):
+            status = sqlite3_bind_double(statement, index, double)
+        case .text(var text):
+            status = text.withUTF8 { bytes in
+                // An empty buffer may have no address; SQLite would read a nil pointer as NULL.
+                guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                    return hpc_sqlite3_bind_text_transient(statement, index, "", 0)
+                }
+                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    hpc_sqlite3_bind_text_transient(statement, index, $0, Int32(bytes.count))
+                }
+            }
+        }
+        if status != SQLITE_OK { throw error(on: database, status: status, sql: "bind #\(index)") }
+    }
+
+    private func readRow(_ statement: OpaquePointer) -> SQLRow {
+        let count = sqlite3_column_count(statement)
+        var values: [SQLValue] = []
+        values.reserveCapacity(Int(count))
+        for column in 0..<count {
+            switch sqlite3_column_type(statement, column) {
+            case SQLITE_INTEGER:
+                values.append(.integer(sqlite3_column_int64(statement, column)))
+            case SQLITE_FLOAT:
+                values.append(.double(sqlite3_column_double(statement, column)))
+            case SQLITE_NULL:
+                values.append(.null)
+            default:
+                let length = Int(sqlite3_column_bytes(statement, column))
+                if let text = sqlite3_column_text(statement, column) {
+                    values.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)))
+                } else {
+                    values.append(.text(""))
+                }
+            }
+        }
+        return SQLRow(values: values)
+    }
+
+    // MARK: Errors
+
+    private func error(on database: OpaquePointer, status: Int32, sql: String) -> SQLError {
+        let message = String(cString: sqlite3_errmsg(database))
+        return Self.classify(extendedCode: sqlite3_extended_errcode(database), message: "\(message) (in: \(sql.prefix(120)))")
+    }
+
+    static func classify(extendedCode: Int32, message: String) -> SQLError {
+        switch extendedCode {
+        case Int32(HPC_SQLITE_CONSTRAINT_PRIMARYKEY), Int32(HPC_SQLITE_CONSTRAINT_UNIQUE):
+            return SQLError(.uniqueViolation, message)
+        case Int32(HPC_SQLITE_CONSTRAINT_FOREIGNKEY):
+            return SQLError(.foreignKeyViolation, message)
+        default:
+            break
+        }
+        switch extendedCode & 0xFF {
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            return SQLError(.busy, message)
+        case SQLITE_CANTOPEN, SQLITE_NOTADB:
+            return SQLError(.connection, message)
+        default:
+            return SQLError(.other, message)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import SQLJobStore
+
+/// SQLite's spelling of what differs between backends.
+struct SQLiteDialect: SQLDialect {
+    let beginWrite = "BEGIN IMMEDIATE"
+    let beginRead = "BEGIN"
+    let lockRowSuffix = ""
+    let deleteOldSamplesChunk = "DELETE FROM samples WHERE rowid IN (SELECT rowid FROM samples WHERE time_us < $1 LIMIT $2)"
+
+    /// `BEGIN IMMEDIATE` already holds the database's single write lock.
+    func lockMigrations(on connection: any SQLConnection) throws(SQLError) {}
+
+    let migrations = [
+        SQLMigration(
+            version: 1,
+            description: "jobs, nodes, samples, applied events, counters",
+            sql: """
+                CREATE TABLE jobs (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_name TEXT NOT NULL,
+                    name TEXT,
+                    state TEXT NOT NULL,
+                    partition_name TEXT,
+                    account TEXT,
+                    cluster TEXT,
+                    nodes TEXT NOT NULL DEFAULT '',
+                    requested_cpus INTEGER,
+                    requested_memory_bytes INTEGER,
+                    requested_gpus INTEGER,
+                    exit_code INTEGER,
+                    submit_time_us INTEGER NOT NULL,
+                    start_time_us INTEGER,
+                    end_time_us INTEGER,
+                    last_sample_us INTEGER,
+                    last_cpu_usage REAL,
+                    last_memory_bytes INTEGER,
+                    last_gpu_usage REAL,
+                    last_sample_node TEXT
+                );
+                CREATE INDEX jobs_state ON jobs (state);
+                CREATE INDEX jobs_user ON jobs (user_name);
+                CREATE INDEX jobs_partition ON jobs (partition_name);
+                CREATE INDEX jobs_submit ON jobs (submit_time_us DESC, id DESC);
+                CREATE TABLE job_nodes (
+                    job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                    node TEXT NOT NULL,
+                    PRIMARY KEY (job_id, node)
+                ) WITHOUT ROWID;
+                CREATE INDEX job_nodes_node ON job_nodes (node);
+                CREATE TABLE samples (
+                    job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                    time_us INTEGER NOT NULL,
+                    cpu_usage REAL NOT NULL,
+                    memory_bytes INTEGER NOT NULL,
+                    gpu_usage REAL,
+                    node TEXT
+                );
+                CREATE INDEX samples_job_time ON samples (job_id, time_us);
+                CREATE INDEX samples_time ON samples (time_us);
+                CREATE TABLE applied_events (
+                    event_id TEXT PRIMARY KEY NOT NULL,
+                    job_id TEXT NOT NULL,
+                    applied_us INTEGER NOT NULL
+                );
+                CREATE INDEX applied_events_time ON applied_events (applied_us);
+                CREATE TABLE counters (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    value INTEGER NOT NULL
+                );
+                INSERT INTO counters (name, value) VALUES ('jobs_created', 0);
+                """
+        ),
+    ]
+}

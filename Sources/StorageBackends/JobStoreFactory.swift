@@ -1,0 +1,20 @@
+public import Logging
+public import ObservabilityCore
+import PostgresStore
+import SQLiteStore
+
+/// Opens the backend a ``DatabaseConfiguration`` names, migrated and ready.
+///
+/// The one place that knows every backend, so the server, the hooks and the tools open stores
+/// the same way.
+public enum JobStoreFactory {
+    /// - Parameter postgresPoolSize: PostgreSQL connections at most (SQLite always has one writer).
+    public static func open(_ configuration: DatabaseConfiguration, postgresPoolSize: Int = 4, logger: Logger) async throws -> any JobStore {
+        switch configuration {
+        case .sqlite(let path):
+            try await SQLiteJobStore.open(path: path, logger: logger)
+        case .postgres(let connectionString):
+            try await PostgresJobStore.open(connectionString: connectionString, poolSize: postgresPoolSize, logger: logger)
+        }
+    }
+}

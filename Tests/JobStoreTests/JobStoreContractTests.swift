@@ -1,0 +1,389 @@
+import Foundation
+import ObservabilityCore
+import SQLJobStore
+import Testing
+
+/// One behaviour, every backend: each test runs against SQLite and PostgreSQL alike.
+@Suite("JobStore contract")
+struct JobStoreContractTests {
+    // MARK: Create and read
+
+    @Test(arguments: TestBackend.available)
+    func createdJobReadsBackIdentically(backend: TestBackend) async throws {
+        let scratch = try await backend.makeStore()
+        let store = scratch.store
+        var job = makeJob("job-001", nodes: ["node-1", "node-2"], state: .running, start: 10)
+        job.name = "train model"
+        job.exitCode = nil
+        let created = try await store.createJob(job)
+        #expect(created == job)
+        #expect(try await store.job(id: "job-001") == job)
+        #expect(try await store.job(id: "job-404") == nil)
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func duplicateIDIsAConflictAndChangesNothing(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("42", user: "alice"))
+        let error = await #expect(throws: StoreError.self) {
+            try await store.createJob(makeJob("42", user: "mallory"))
+        }
+        #expect(error?.code == .conflict)
+        #expect(try await store.job(id: "42")?.user == "alice")
+        #expect(try await store.jobsCreatedTotal() == 1)
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func invalidJobsAreRefusedWithTheirField(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        let cases: [(Job, String, ValidationError.Code)] = [
+            (makeJob(""), "id", .missing),
+            (makeJob(String(repeating: "9", count: 129)), "id", .tooLong),
+            (makeJob("a/b"), "id", .invalidCharacters),
+            (makeJob("a b"), "id", .invalidCharacters),
+            (makeJob("ok", user: ""), "user", .missing),
+            (makeJob("ok", nodes: ["n1", "n1"]), "nodes[1]", .duplicate),
+            (makeJob("ok", nodes: ["n1,n2"]), "nodes[0]", .invalidCharacters),
+            (makeJob("ok", requestedCPUs: 0), "requestedCpus", .outOfRange),
+            (makeJob("ok", start: 100, end: 50), "endTime", .inconsistent),
+        ]
+        for (job, field, code) in cases {
+            let error = await #expect(throws: ValidationError.self) { try await store.createJob(job) }
+            #expect(error?.field == field)
+            #expect(error?.code == code)
+        }
+        #expect(try await store.listJobs(JobFilter(), page: JobPage()).total == 0)
+        await store.close()
+    }
+
+    // MARK: Update
+
+    @Test(arguments: TestBackend.available)
+    func updateMovesStateAndStampsTimes(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("7"))
+        let running = try await store.updateJob(id: "7", JobUpdate(state: .running), now: at(60))
+        #expect(running.state == .running)
+        #expect(running.startTime == at(60))
+        let done = try await store.updateJob(id: "7", JobUpdate(state: .completed, exitCode: 0), now: at(120))
+        #expect(done.endTime == at(120))
+        #expect(done.exitCode == 0)
+        #expect(try await store.job(id: "7") == done)
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func illegalTransitionIsRefusedAndChangesNothing(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("8", state: .completed, start: 1, end: 2))
+        let error = await #expect(throws: JobTransitionError.self) {
+            try await store.updateJob(id: "8", JobUpdate(state: .running, user: "bob"), now: at(10))
+        }
+        #expect(error?.from == .completed)
+        #expect(error?.to == .running)
+        #expect(try await store.job(id: "8")?.user == "alice")
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func updatingNodesMovesTheNodeFilter(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("9", nodes: ["a"]))
+        _ = try await store.updateJob(id: "9", JobUpdate(nodes: ["b", "c"]), now: at(1))
+        #expect(try await store.listJobs(JobFilter(node: "a"), page: JobPage()).total == 0)
+        #expect(try await store.listJobs(JobFilter(node: "c"), page: JobPage()).jobs.map(\.id) == ["9"])
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func updateOfUnknownJobIsNotFound(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        let error = await #expect(throws: StoreError.self) {
+            try await store.updateJob(id: "nope", JobUpdate(state: .running), now: at(0))
+        }
+        #expect(error?.code == .notFound)
+        await store.close()
+    }
+
+    // MARK: Delete
+
+    @Test(arguments: TestBackend.available)
+    func deleteRemovesJobAndSamplesButNotTheCreatedCount(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("d1", state: .running, start: 0))
+        try await store.appendSamples([sample("d1", 1), sample("d1", 2)])
+        try await store.deleteJob(id: "d1")
+        #expect(try await store.job(id: "d1") == nil)
+        await #expect(throws: StoreError.self) { try await store.samples(jobID: "d1", SampleQuery()) }
+        #expect(try await store.jobsCreatedTotal() == 1)
+        // The id is free again, and the new job starts without the old samples.
+        _ = try await store.createJob(makeJob("d1"))
+        #expect(try await store.samples(jobID: "d1", SampleQuery()).isEmpty)
+        let error = await #expect(throws: StoreError.self) { try await store.deleteJob(id: "never") }
+        #expect(error?.code == .notFound)
+        await store.close()
+    }
+
+    // MARK: List
+
+    @Test(arguments: TestBackend.available)
+    func listFiltersAndPages(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("1", user: "alice", nodes: ["n1"], state: .completed, partition: "batch", submit: 0, start: 5, end: 100))
+        _ = try await store.createJob(makeJob("2", user: "bob", nodes: ["n1", "n2"], state: .running, partition: "gpu", submit: 10, start: 20))
+        _ = try await store.createJob(makeJob("3", user: "alice", nodes: ["n3"], state: .running, partition: "batch", submit: 20, start: 30))
+        _ = try await store.createJob(makeJob("4", user: "carol", nodes: [], state: .pending, partition: nil, submit: 30))
+
+        func ids(_ filter: JobFilter, limit: Int = 100, offset: Int = 0) async throws -> [String] {
+            try await store.listJobs(filter, page: JobPage(limit: limit, offset: offset)).jobs.map(\.id)
+        }
+        #expect(try await ids(JobFilter()) == ["4", "3", "2", "1"])
+        #expect(try await ids(JobFilter(state: .running)) == ["3", "2"])
+        #expect(try await ids(JobFilter(user: "alice")) == ["3", "1"])
+        #expect(try await ids(JobFilter(node: "n1")) == ["2", "1"])
+        #expect(try await ids(JobFilter(partition: "batch")) == ["3", "1"])
+        #expect(try await ids(JobFilter(since: at(101))) == ["4", "3", "2"])
+        #expect(try await ids(JobFilter(until: at(10))) == ["2", "1"])
+        #expect(try await ids(JobFilter(state: .running, user: "alice", node: "n3", partition: "batch")) == ["3"])
+        #expect(try await ids(JobFilter(user: "nobody")) == [])
+        #expect(try await ids(JobFilter(node: "no-such-node")) == [])
+
+        let firstPage = try await store.listJobs(JobFilter(), page: JobPage(limit: 2))
+        #expect(firstPage.jobs.map(\.id) == ["4", "3"])
+        #expect(firstPage.total == 4)
+        #expect(try await ids(JobFilter(), limit: 2, offset: 2) == ["2", "1"])
+        let countOnly = try await store.listJobs(JobFilter(state: .running), page: JobPage(limit: 0))
+        #expect(countOnly.jobs.isEmpty)
+        #expect(countOnly.total == 2)
+        let beyond = try await store.listJobs(JobFilter(), page: JobPage(limit: 10, offset: 1_000_000))
+        #expect(beyond.jobs.isEmpty)
+        #expect(beyond.total == 4)
+        await store.close()
+    }
+
+    @Test func pageLimitsAreValidated() {
+        #expect(throws: ValidationError.self) { try JobPage(limit: -1) }
+        #expect(throws: ValidationError.self) { try JobPage(limit: 1_001) }
+        #expect(throws: ValidationError.self) { try JobPage(offset: -5) }
+        #expect(throws: ValidationError.self) { try SampleQuery(limit: 10_001) }
+        #expect(throws: ValidationError.self) { try SampleQuery(from: at(10), to: at(5)) }
+    }
+
+    // MARK: Samples
+
+    @Test(arguments: TestBackend.available)
+    func samplesAppendAndReadByRangeLimitAndOrder(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("s1", state: .running, start: 0))
+        try await store.appendSamples([sample("s1", 30, cpu: 10)])
+        try await store.appendSamples((1...5).map { sample("s1", Double($0) * 60, cpu: Double($0)) })
+        let all = try await store.samples(jobID: "s1", SampleQuery())
+        #expect(all.map(\.time) == [30, 60, 120, 180, 240, 300].map { at(Double($0)) })
+        #expect(all.last == sample("s1", 300, cpu: 5))
+        let window = try await store.samples(jobID: "s1", SampleQuery(from: at(60), to: at(180)))
+        #expect(window.map(\.cpuUsage) == [1, 2, 3])
+        let newest = try await store.samples(jobID: "s1", SampleQuery(limit: 2, order: .newestFirst))
+        #expect(newest.map(\.cpuUsage) == [5, 4])
+        #expect(try await store.samples(jobID: "s1", SampleQuery(limit: 0)).isEmpty)
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func largeBatchesAcrossJobsAreStoredWhole(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("b1", state: .running, start: 0))
+        _ = try await store.createJob(makeJob("b2", state: .running, start: 0))
+        let batch = (0..<2_500).map { sample($0.isMultiple(of: 2) ? "b1" : "b2", Double($0), cpu: Double($0 % 400), gpu: 50) }
+        try await store.appendSamples(batch)
+        #expect(try await store.samples(jobID: "b1", SampleQuery(limit: 10_000)).count == 1_250)
+        #expect(try await store.samples(jobID: "b2", SampleQuery(limit: 10_000)).count == 1_250)
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aBadSampleRejectsTheWholeBatch(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("v1", state: .running, requestedCPUs: 2, start: 0))
+        let invalid: [(MetricSample, String)] = [
+            (sample("v1", 1, cpu: -1), "[1].cpuUsage"),
+            (sample("v1", 1, cpu: .nan), "[1].cpuUsage"),
+            (sample("v1", 1, cpu: .infinity), "[1].cpuUsage"),
+            (sample("v1", 1, cpu: 201), "[1].cpuUsage"),
+            (sample("v1", 1, gpu: 100.5), "[1].gpuUsage"),
+            (sample("v1", 1, gpu: -0.1), "[1].gpuUsage"),
+            (MetricSample(jobID: "v1", time: at(1), cpuUsage: 1, memoryBytes: -1), "[1].memoryUsageMb"),
+        ]
+        for (bad, field) in invalid {
+            let error = await #expect(throws: ValidationError.self) {
+                try await store.appendSamples([sample("v1", 0), bad])
+            }
+            #expect(error?.field == field)
+        }
+        let unknown = await #expect(throws: StoreError.self) {
+            try await store.appendSamples([sample("v1", 0), sample("ghost", 1)])
+        }
+        #expect(unknown?.code == .notFound)
+        #expect(try await store.samples(jobID: "v1", SampleQuery()).isEmpty)
+        #expect(try await store.runningJobSnapshots().first?.latestSample == nil)
+        // 200 % is exactly two full CPUs: allowed.
+        try await store.appendSamples([sample("v1", 2, cpu: 200)])
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func snapshotsHoldTheNewestSampleOfRunningJobsOnly(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("r1", state: .running, start: 0))
+        _ = try await store.createJob(makeJob("r2", state: .running, start: 0))
+        _ = try await store.createJob(makeJob("p1", state: .pending))
+        try await store.appendSamples([sample("r1", 20, cpu: 20), sample("r1", 10, cpu: 10), sample("p1", 5)])
+        // A late, older sample does not replace the newest.
+        try await store.appendSamples([sample("r1", 15, cpu: 15)])
+        let snapshots = try await store.runningJobSnapshots()
+        #expect(snapshots.map(\.job.id) == ["r1", "r2"])
+        #expect(snapshots[0].latestSample == sample("r1", 20, cpu: 20))
+        #expect(snapshots[1].latestSample == nil)
+        _ = try await store.updateJob(id: "r1", JobUpdate(state: .completed), now: at(30))
+        #expect(try await store.runningJobSnapshots().map(\.job.id) == ["r2"])
+        await store.close()
+    }
+
+    // MARK: Counts and retention
+
+    @Test(arguments: TestBackend.available)
+    func countsCoverEveryStateAndTheCreatedTotalOnlyGrows(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        #expect(try await store.jobCountsByState() == Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) }))
+        _ = try await store.createJob(makeJob("c1", state: .running, start: 0))
+        _ = try await store.createJob(makeJob("c2", state: .running, start: 0))
+        _ = try await store.createJob(makeJob("c3", state: .failed, start: 0, end: 1))
+        let counts = try await store.jobCountsByState()
+        #expect(counts[.running] == 2)
+        #expect(counts[.failed] == 1)
+        #expect(counts[.pending] == 0)
+        #expect(counts.count == JobState.allCases.count)
+        try await store.deleteJob(id: "c1")
+        #expect(try await store.jobsCreatedTotal() == 3)
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func retentionDeletesOnlyOlderSamples(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("old", state: .running, start: 0))
+        try await store.appendSamples((0..<25).map { sample("old", Double($0)) })
+        #expect(try await store.deleteSamples(olderThan: at(20)) == 20)
+        #expect(try await store.samples(jobID: "old", SampleQuery()).map(\.time) == (20..<25).map { at(Double($0)) })
+        #expect(try await store.deleteSamples(olderThan: at(20)) == 0)
+        await store.close()
+    }
+
+    // MARK: Lifecycle events
+
+    @Test(arguments: TestBackend.available)
+    func replayedEventChangesNothing(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        let start = event("e1", job: "100", .started, at: 10, nodes: ["n1"])
+        let first = try await store.apply(start)
+        guard case .applied(.create(let created)) = first else {
+            Issue.record("expected a created job, got \(first)")
+            return
+        }
+        #expect(created.state == .running)
+        #expect(try await store.apply(start) == .duplicate(eventID: "e1"))
+        #expect(try await store.job(id: "100") == created)
+        #expect(try await store.jobsCreatedTotal() == 1)
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func prologsFromEveryNodeAndALateReplayBuildOneJob(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.apply([
+            event("p-n1", job: "200", .started, at: 10, nodes: ["n1"]),
+            event("p-n2", job: "200", .started, at: 11, nodes: ["n2"]),
+        ])
+        _ = try await store.apply(event("e-n1", job: "200", .ended, at: 50, exitCode: 3))
+        // The second node's epilog and a spooled prolog arrive after the end.
+        _ = try await store.apply(event("e-n2", job: "200", .ended, at: 51, finalState: .completed, exitCode: 0))
+        _ = try await store.apply(event("p-n3", job: "200", .started, at: 12, nodes: ["n3"]))
+        let job = try #require(try await store.job(id: "200"))
+        #expect(job.nodes == ["n1", "n2", "n3"])
+        #expect(job.state == .failed)
+        #expect(job.exitCode == 3)
+        #expect(job.startTime == at(10))
+        #expect(job.endTime == at(50))
+        #expect(try await store.listJobs(JobFilter(node: "n3"), page: JobPage()).total == 1)
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anEpilogWithoutPrologStillRecordsTheJob(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.apply(event("only-end", job: "300", .ended, at: 70, nodes: ["n9"], finalState: .timeout, exitCode: 0))
+        let job = try #require(try await store.job(id: "300"))
+        #expect(job.state == .timeout)
+        #expect(job.endTime == at(70))
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func requeueReopensAFinishedJob(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.apply([
+            event("s", job: "400", .started, at: 1, nodes: ["n1"]),
+            event("e", job: "400", .ended, at: 2, finalState: .nodeFail),
+            event("q", job: "400", .requeued, at: 3),
+            event("s2", job: "400", .started, at: 4, nodes: ["n5"]),
+        ])
+        let job = try #require(try await store.job(id: "400"))
+        #expect(job.state == .running)
+        #expect(job.nodes == ["n5"])
+        #expect(job.startTime == at(4))
+        #expect(job.endTime == nil)
+        #expect(job.exitCode == nil)
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anInvalidEventRejectsTheWholeBatch(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        let error = await #expect(throws: ValidationError.self) {
+            try await store.apply([
+                event("ok", job: "500", .started, at: 1),
+                event("bad", job: "500", .started, at: 2, finalState: .completed),
+            ])
+        }
+        #expect(error?.field == "[1].finalState")
+        #expect(try await store.job(id: "500") == nil)
+        // The valid event was not remembered either: applying it now creates the job.
+        guard case .applied(.create) = try await store.apply(event("ok", job: "500", .started, at: 1)) else {
+            Issue.record("the first event of a rejected batch was remembered")
+            return
+        }
+        await store.close()
+    }
+
+    // MARK: Health and migrations
+
+    @Test(arguments: TestBackend.available)
+    func reopeningAppliesNoMigrationTwice(backend: TestBackend) async throws {
+        let scratch = try await backend.makeStore()
+        _ = try await scratch.store.createJob(makeJob("keep"))
+        try await scratch.store.checkHealth()
+        await scratch.store.close()
+        let reopened = try await StoreOpener.open(scratch.configuration)
+        #expect(try await reopened.job(id: "keep") != nil)
+        await reopened.close()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aClosedStoreRefusesWork(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        await store.close()
+        let error = await #expect(throws: StoreError.self) { try await store.checkHealth() }
+        #expect(error?.code == .closed)
+    }
+}
