@@ -119,8 +119,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: upcomingFeatures
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

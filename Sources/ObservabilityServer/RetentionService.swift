@@ -1,0 +1,49 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+public import Logging
+public import ObservabilityCore
+public import ServiceLifecycle
+
+/// Deletes samples older than the retention period: once at start, then every interval.
+///
+/// A failed pass is logged and retried at the next interval; it never stops the server.
+public struct RetentionService: Service {
+    public let store: any JobStore
+    public let retentionDays: Int
+    /// Time between passes. Defaults to one hour.
+    public let interval: Duration
+    public let logger: Logger
+
+    public init(store: any JobStore, retentionDays: Int, interval: Duration = .seconds(3_600), logger: Logger) {
+        self.store = store
+        self.retentionDays = retentionDays
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await runOnce(now: Date())
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    /// One pass; returns how many samples went.
+    @discardableResult
+    public func runOnce(now: Date) async -> Int {
+        let cutoff = now.addingTimeInterval(-Double(retentionDays) * 86_400)
+        do {
+            let deleted = try await store.deleteSamples(olderThan: cutoff)
+            if deleted > 0 {
+                logger.info("retention deleted old samples", metadata: ["deleted": "\(deleted)", "retentionDays": "\(retentionDays)"])
+            }
+            return deleted
+        } catch {
+            logger.error("retention pass failed; retrying at the next interval", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+}

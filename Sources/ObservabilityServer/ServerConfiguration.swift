@@ -1,0 +1,67 @@
+public import Logging
+public import ObservabilityCore
+
+/// Everything `hpc-obs-server` reads from its environment, validated once at start-up.
+///
+/// Variable names are the reference service's (`PORT`, `HOST`, `DATABASE_TYPE`, `DATABASE_URL`,
+/// `METRICS_RETENTION_DAYS`) plus our own; a bad value stops the server with a message naming
+/// the variable and what it accepts.
+public struct ServerConfiguration: Sendable, Hashable {
+    /// Address to listen on. Defaults to `0.0.0.0`.
+    public var host: String
+    /// TCP port. Defaults to `8080`.
+    public var port: Int
+    public var database: DatabaseConfiguration
+    /// Days of samples kept; older ones are deleted hourly. Defaults to `7`.
+    public var retentionDays: Int
+    /// PostgreSQL connections at most (`DATABASE_POOL_SIZE`). Defaults to `4`.
+    public var postgresPoolSize: Int
+    /// `LOG_LEVEL`: trace, debug, info, notice, warning, error or critical. Defaults to `info`.
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = 8080,
+        database: DatabaseConfiguration = .sqlite(path: DatabaseConfiguration.defaultSQLitePath),
+        retentionDays: Int = 7,
+        postgresPoolSize: Int = 4,
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.retentionDays = retentionDays
+        self.postgresPoolSize = postgresPoolSize
+        self.logLevel = logLevel
+    }
+
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        func value(_ name: String) -> String? {
+            environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), range.contains(number) else {
+                throw ConfigurationError(variable: name, value: text, accepted: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        host = value("HOST") ?? "0.0.0.0"
+        port = try integer("PORT", default: 8080, in: 1...65_535)
+        database = try DatabaseConfiguration(environment: environment)
+        retentionDays = try integer("METRICS_RETENTION_DAYS", default: 7, in: 1...36_500)
+        postgresPoolSize = try integer("DATABASE_POOL_SIZE", default: 4, in: 1...100)
+        if let level = value("LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError(
+                    variable: "LOG_LEVEL",
+                    value: level,
+                    accepted: "one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            logLevel = parsed
+        } else {
+            logLevel = .info
+        }
+    }
+}

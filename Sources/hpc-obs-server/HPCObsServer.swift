@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ObservabilityCore
+import ObservabilityServer
+
+/// `hpc-obs-server`: reads its configuration from the environment, then runs the server.
+@main
+struct HPCObsServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hpc-obs-server",
+        abstract: "Records HPC job lifecycles and resource use; serves them as a REST API and Prometheus metrics.",
+        discussion: """
+            Configuration comes from the environment: HOST (0.0.0.0), PORT (8080), DATABASE_TYPE \
+            (sqlite or postgres), DATABASE_URL (./hpc-jobs.db), METRICS_RETENTION_DAYS (7), \
+            DATABASE_POOL_SIZE (4), LOG_LEVEL (info).
+            """,
+        version: ServiceVersion.current
+    )
+
+    func run() async throws {
+        let configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("hpc-obs-server: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG, as sysexits.h has it: systemd shows it as a configuration error
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        let logger = Logger(label: "hpc-obs-server")
+        do {
+            try await runServer(configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("hpc-obs-server failed", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}

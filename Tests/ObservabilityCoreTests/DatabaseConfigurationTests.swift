@@ -1,0 +1,40 @@
+import ObservabilityCore
+import Testing
+
+@Suite("Database configuration")
+struct DatabaseConfigurationTests {
+    @Test func sqliteIsTheDefault() throws {
+        #expect(try DatabaseConfiguration(environment: [:]) == .sqlite(path: "./hpc-jobs.db"))
+        #expect(try DatabaseConfiguration(environment: ["DATABASE_URL": "/var/lib/hpc-obs/jobs.db"]) == .sqlite(path: "/var/lib/hpc-obs/jobs.db"))
+    }
+
+    @Test func postgresNeedsAConnectionString() throws {
+        #expect(
+            try DatabaseConfiguration(environment: ["DATABASE_TYPE": "postgres", "DATABASE_URL": "postgres://u@h/db"])
+                == .postgres(connectionString: "postgres://u@h/db")
+        )
+        #expect(
+            try DatabaseConfiguration(environment: ["DATABASE_TYPE": "postgres", "DATABASE_URL": "host=db dbname=hpc"])
+                == .postgres(connectionString: "host=db dbname=hpc")
+        )
+        let missing = #expect(throws: ConfigurationError.self) { try DatabaseConfiguration(environment: ["DATABASE_TYPE": "postgres"]) }
+        #expect(missing?.variable == "DATABASE_URL")
+        let path = #expect(throws: ConfigurationError.self) {
+            try DatabaseConfiguration(environment: ["DATABASE_TYPE": "postgres", "DATABASE_URL": "./hpc-jobs.db"])
+        }
+        #expect(path?.variable == "DATABASE_URL")
+    }
+
+    @Test func aPostgresURLWithTheSQLiteTypeIsCaught() {
+        let error = #expect(throws: ConfigurationError.self) {
+            try DatabaseConfiguration(environment: ["DATABASE_URL": "postgres://u@h/db"])
+        }
+        #expect(error?.variable == "DATABASE_URL")
+    }
+
+    @Test func logsNeverShowPasswords() {
+        #expect(DatabaseConfiguration.postgres(connectionString: "postgres://hpc:s3cret@db:5432/hpc").redactedDescription == "postgres:postgres://hpc:***@db:5432/hpc")
+        #expect(DatabaseConfiguration.postgres(connectionString: "host=db password=s3cret").redactedDescription == "postgres:host=db password=***")
+        #expect(DatabaseConfiguration.postgres(connectionString: "postgres://hpc@db/hpc").redactedDescription == "postgres:postgres://hpc@db/hpc")
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import ObservabilityCore
+import Testing
+
+@Suite("Lifecycle translation")
+struct LifecycleTranslatorTests {
+    let t0 = Date(timeIntervalSince1970: 1_780_000_000)
+
+    func event(_ kind: LifecycleEvent.Kind, _ seconds: Double, nodes: [String] = [], finalState: JobState? = nil, exitCode: Int? = nil) -> LifecycleEvent {
+        LifecycleEvent(id: "\(kind)-\(seconds)", jobID: "77", kind: kind, time: t0.addingTimeInterval(seconds), user: "alice", nodes: nodes, finalState: finalState, exitCode: exitCode)
+    }
+
+    @Test func submittedCreatesAPendingJob() throws {
+        let change = try LifecycleTranslator.change(applying: event(.submitted, 0), to: nil)
+        guard case .create(let job) = change else { Issue.record("\(change)"); return }
+        #expect(job.state == .pending)
+        #expect(job.submitTime == t0)
+    }
+
+    @Test func startedMovesPendingToRunningOnce() throws {
+        let pending = try LifecycleTranslator.change(applying: event(.submitted, 0), to: nil).job
+        let running = try LifecycleTranslator.change(applying: event(.started, 5, nodes: ["n1"]), to: pending).job
+        #expect(running.state == .running)
+        #expect(running.startTime == t0.addingTimeInterval(5))
+        let again = try LifecycleTranslator.change(applying: event(.started, 6, nodes: ["n1"]), to: running)
+        #expect(again == .unchanged(running))
+    }
+
+    @Test(arguments: [(0, JobState.completed), (3, .failed), (137, .failed)])
+    func endedWithoutAFinalStateDerivesItFromTheExitCode(exitCode: Int, state: JobState) throws {
+        let running = try LifecycleTranslator.change(applying: event(.started, 0), to: nil).job
+        let ended = try LifecycleTranslator.change(applying: event(.ended, 10, exitCode: exitCode), to: running).job
+        #expect(ended.state == state)
+        #expect(ended.exitCode == exitCode)
+        #expect(ended.endTime == t0.addingTimeInterval(10))
+    }
+
+    @Test func aFinishedJobKeepsItsFirstEnding() throws {
+        let running = try LifecycleTranslator.change(applying: event(.started, 0), to: nil).job
+        let cancelled = try LifecycleTranslator.change(applying: event(.ended, 10, finalState: .cancelled), to: running).job
+        let late = try LifecycleTranslator.change(applying: event(.ended, 12, finalState: .completed, exitCode: 0), to: cancelled).job
+        #expect(late.state == .cancelled)
+        #expect(late.endTime == t0.addingTimeInterval(10))
+        #expect(late.exitCode == 0)
+    }
+
+    @Test func suspendAndResume() throws {
+        let running = try LifecycleTranslator.change(applying: event(.started, 0), to: nil).job
+        let suspended = try LifecycleTranslator.change(applying: event(.suspended, 1), to: running).job
+        #expect(suspended.state == .suspended)
+        #expect(try LifecycleTranslator.change(applying: event(.resumed, 2), to: suspended).job.state == .running)
+    }
+
+    @Test func clockSkewBetweenNodesIsNotAnError() throws {
+        let running = try LifecycleTranslator.change(applying: event(.started, 10), to: nil).job
+        let ended = try LifecycleTranslator.change(applying: event(.ended, 9.99, exitCode: 0), to: running).job
+        #expect(ended.endTime == ended.startTime)
+    }
+
+    @Test func eventsAreValidated() {
+        var bad = event(.started, 0)
+        bad.id = ""
+        #expect(throws: ValidationError.self) { try LifecycleTranslator.change(applying: bad, to: nil) }
+        bad = event(.ended, 0, finalState: .running)
+        let error = #expect(throws: ValidationError.self) { try LifecycleTranslator.change(applying: bad, to: nil) }
+        #expect(error?.field == "finalState")
+        bad = event(.started, 0, nodes: ["has space"])
+        #expect(throws: ValidationError.self) { try LifecycleTranslator.change(applying: bad, to: nil) }
+    }
+}
