@@ -6,7 +6,8 @@
 #
 # The server lives entirely in DIR (data, socket, log), listens on 127.0.0.1 on a free port,
 # trusts local connections, and has a database `hpc_obs_test`. It runs as the `postgres`
-# system user, because initdb refuses to run as root.
+# system user, because initdb refuses to run as root. Durability is off (fsync=off) for speed,
+# unless HPC_OBS_PG_DURABLE=1, which benchmarks set to measure PostgreSQL as sites run it.
 set -euo pipefail
 
 action=${1:?usage: postgres.sh start|stop DIR}
@@ -44,8 +45,10 @@ start)
         exit 0
     fi
     port=$(free_port)
+    durability="-c fsync=off"
+    if [ "${HPC_OBS_PG_DURABLE:-0}" = 1 ]; then durability=""; fi
     run_as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c max_connections=200" start >/dev/null \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir $durability -c max_connections=200" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
     run_as_postgres "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qAt \
