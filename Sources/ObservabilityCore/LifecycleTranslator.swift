@@ -30,7 +30,7 @@ public enum LifecycleChange: Sendable, Hashable {
 ///   epilog leaves the first one's final state in place;
 /// - out of nowhere: any event for an unknown job creates it, so a lost submit costs nothing.
 public enum LifecycleTranslator {
-    public static func change(applying event: LifecycleEvent, to existing: Job?) throws -> LifecycleChange {
+    public static func change(applying event: LifecycleEvent, to existing: Job?) throws(ValidationError) -> LifecycleChange {
         try event.validate()
         guard let existing else {
             let created = newJob(from: event)

@@ -42,3 +42,17 @@ public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertibl
 
     public var description: String { "\(field): \(message)" }
 }
+
+extension ValidationError {
+    /// Runs `body` for element `index` of a batch of `count`, naming the element in its
+    /// error (`[3].cpuUsage`) when the batch has more than one.
+    public static func naming<Value>(_ index: Int, of count: Int, _ body: () throws(ValidationError) -> Value) throws(ValidationError) -> Value {
+        switch Result(catching: body) {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            guard count > 1 else { throw error }
+            throw ValidationError(error.code, field: "[\(index)].\(error.field)", error.message)
+        }
+    }
+}

@@ -1,6 +1,8 @@
 public import Hummingbird
 public import Logging
 public import ObservabilityCore
+import ObservabilityAPI
+import OpenAPIHummingbird
 
 /// Builds the HTTP application the binary runs, apart from `main` so tests run the same one.
 ///
@@ -10,9 +12,9 @@ public func buildApplication(
     configuration: ServerConfiguration,
     store: any JobStore,
     logger: Logger
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
     var application = Application(
-        router: buildRouter(store: store),
+        router: try buildRouter(store: store, auth: configuration.auth),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "hpc-obs/\(ServiceVersion.current)"
@@ -23,9 +25,16 @@ public func buildApplication(
     return application
 }
 
-/// The routes, without a listening socket.
-public func buildRouter(store: any JobStore) -> Router<BasicRequestContext> {
+/// The routes and middleware, without a listening socket.
+///
+/// Middleware order, outermost first: problem rendering (so every error below answers as
+/// problem+json), authentication, then the body guard (415 and 413) before any decoding.
+public func buildRouter(store: any JobStore, auth: AuthConfiguration = AuthConfiguration()) throws -> Router<BasicRequestContext> {
     let router = Router()
-    HealthController(store: store).register(on: router.group("v1"))
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: AuthMiddleware(configuration: auth))
+    router.add(middleware: RequestBodyMiddleware())
+    router.add(middleware: LocationHeaderMiddleware())
+    try ObservabilityAPIHandler(store: store).registerHandlers(on: router, configuration: APIConfiguration.runtime)
     return router
 }

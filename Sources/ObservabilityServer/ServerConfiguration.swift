@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import ObservabilityCore
 
@@ -18,6 +19,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var postgresPoolSize: Int
     /// `LOG_LEVEL`: trace, debug, info, notice, warning, error or critical. Defaults to `info`.
     public var logLevel: Logger.Level
+    public var auth: AuthConfiguration
+    /// `--seed-demo`: fill the store with a demo cluster at start. Not read from the environment.
+    public var seedDemo: Bool
 
     public init(
         host: String = "0.0.0.0",
@@ -25,7 +29,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         database: DatabaseConfiguration = .sqlite(path: DatabaseConfiguration.defaultSQLitePath),
         retentionDays: Int = 7,
         postgresPoolSize: Int = 4,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        auth: AuthConfiguration = AuthConfiguration(),
+        seedDemo: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -33,9 +39,17 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.retentionDays = retentionDays
         self.postgresPoolSize = postgresPoolSize
         self.logLevel = logLevel
+        self.auth = auth
+        self.seedDemo = seedDemo
     }
 
+    /// Reads the environment, and `API_TOKEN_FILE` from disk when it is set.
     public init(environment: [String: String]) throws(ConfigurationError) {
+        try self.init(environment: environment) { path in try String(contentsOfFile: path, encoding: .utf8) }
+    }
+
+    /// - Parameter readFile: reads `API_TOKEN_FILE`; tests pass their own.
+    public init(environment: [String: String], readFile: (String) throws -> String) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
             environment[name].flatMap { $0.isEmpty ? nil : $0 }
         }
@@ -62,6 +76,38 @@ public struct ServerConfiguration: Sendable, Hashable {
             logLevel = parsed
         } else {
             logLevel = .info
+        }
+        seedDemo = false
+        auth = AuthConfiguration()
+        if let token = value("API_TOKEN") {
+            auth.token = token
+        } else if let path = value("API_TOKEN_FILE") {
+            let contents: String
+            do {
+                contents = try readFile(path)
+            } catch {
+                throw ConfigurationError(variable: "API_TOKEN_FILE", value: path, accepted: "a readable file holding the token (\(error))")
+            }
+            let token = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else {
+                throw ConfigurationError(variable: "API_TOKEN_FILE", value: path, accepted: "a file holding a non-empty token")
+            }
+            auth.token = token
+        }
+        if let required = value("API_READ_TOKEN_REQUIRED") {
+            switch required.lowercased() {
+            case "true", "1", "yes": auth.readsRequireToken = true
+            case "false", "0", "no": auth.readsRequireToken = false
+            default:
+                throw ConfigurationError(variable: "API_READ_TOKEN_REQUIRED", value: required, accepted: "true or false")
+            }
+            if auth.readsRequireToken, auth.token == nil {
+                throw ConfigurationError(
+                    variable: "API_READ_TOKEN_REQUIRED",
+                    value: required,
+                    accepted: "true only together with API_TOKEN or API_TOKEN_FILE"
+                )
+            }
         }
     }
 }

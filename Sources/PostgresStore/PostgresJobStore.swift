@@ -22,3 +22,13 @@ public enum PostgresJobStore {
         return store
     }
 }
+
+extension PostgresJobStore {
+    /// Runs an administrative script (`CREATE SCHEMA …`) on a connection of its own, outside
+    /// any store: what setup tools and tests need before a store can open.
+    public static func executeScript(_ sql: String, connectionString: String) throws {
+        let connection = try PostgresConnection(connectionString: connectionString)
+        defer { connection.close() }
+        try connection.executeScript(sql)
+    }
+}

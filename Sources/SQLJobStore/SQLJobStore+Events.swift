@@ -9,7 +9,7 @@ extension SQLJobStore {
     public func apply(_ events: [LifecycleEvent]) async throws -> [EventOutcome] {
         guard !events.isEmpty else { return [] }
         for (index, event) in events.enumerated() {
-            try Self.prefixingIndex(index, of: events.count) { () throws(ValidationError) in
+            try ValidationError.naming(index, of: events.count) { () throws(ValidationError) in
                 try event.validate()
             }
         }
@@ -28,11 +28,8 @@ extension SQLJobStore {
                     continue
                 }
                 let existing = try Self.loadJob(id: event.jobID, lockSuffix: lockSuffix, on: connection)
-                let change: LifecycleChange
-                do {
-                    change = try LifecycleTranslator.change(applying: event, to: existing)
-                } catch let error as ValidationError where events.count > 1 {
-                    throw ValidationError(error.code, field: "[\(index)].\(error.field)", error.message)
+                let change = try ValidationError.naming(index, of: events.count) { () throws(ValidationError) in
+                    try LifecycleTranslator.change(applying: event, to: existing)
                 }
                 switch change {
                 case .create(let job):

@@ -16,7 +16,7 @@ extension SQLJobStore {
     public func appendSamples(_ samples: [MetricSample]) async throws {
         guard !samples.isEmpty else { return }
         for (index, sample) in samples.enumerated() {
-            try Self.prefixingIndex(index, of: samples.count) { () throws(ValidationError) in
+            try ValidationError.naming(index, of: samples.count) { () throws(ValidationError) in
                 try sample.validate(allocatedCPUs: nil)
             }
         }
@@ -33,7 +33,7 @@ extension SQLJobStore {
             rows.reserveCapacity(samples.count)
             for (index, sample) in samples.enumerated() {
                 if let cpus = allocatedCPUs[sample.jobID] ?? nil {
-                    try Self.prefixingIndex(index, of: samples.count) { () throws(ValidationError) in
+                    try ValidationError.naming(index, of: samples.count) { () throws(ValidationError) in
                         try sample.validate(allocatedCPUs: cpus)
                     }
                 }
@@ -118,15 +118,5 @@ extension SQLJobStore {
             try connection.execute("DELETE FROM applied_events WHERE applied_us < $1", [SQLTime.value(cutoff)])
         }
         return deleted
-    }
-
-    /// Names the element of a batch in a validation error: `[3].cpuUsage`.
-    static func prefixingIndex(_ index: Int, of count: Int, _ body: () throws(ValidationError) -> Void) throws(ValidationError) {
-        do {
-            try body()
-        } catch {
-            guard count > 1 else { throw error }
-            throw ValidationError(error.code, field: "[\(index)].\(error.field)", error.message)
-        }
     }
 }

@@ -13,22 +13,28 @@ struct HPCObsServer: AsyncParsableCommand {
         discussion: """
             Configuration comes from the environment: HOST (0.0.0.0), PORT (8080), DATABASE_TYPE \
             (sqlite or postgres), DATABASE_URL (./hpc-jobs.db), METRICS_RETENTION_DAYS (7), \
-            DATABASE_POOL_SIZE (4), LOG_LEVEL (info).
+            DATABASE_POOL_SIZE (4), LOG_LEVEL (info), API_TOKEN or API_TOKEN_FILE (writes need \
+            this bearer token), API_READ_TOKEN_REQUIRED (false).
             """,
         version: ServiceVersion.current
     )
 
+    @Flag(help: "Fill the store with a demo cluster at start (idempotent: existing demo jobs stay as they are).")
+    var seedDemo = false
+
     func run() async throws {
-        let configuration: ServerConfiguration
+        var configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration(environment: ProcessInfo.processInfo.environment)
+            configuration.seedDemo = seedDemo
         } catch {
             FileHandle.standardError.write(Data("hpc-obs-server: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG, as sysexits.h has it: systemd shows it as a configuration error
         }
+        let logLevel = configuration.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = configuration.logLevel
+            handler.logLevel = logLevel
             return handler
         }
         let logger = Logger(label: "hpc-obs-server")

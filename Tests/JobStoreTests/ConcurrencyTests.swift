@@ -2,6 +2,7 @@ import Foundation
 import ObservabilityCore
 import SQLJobStore
 import Testing
+import TestSupport
 
 /// Several writers on one database lose nothing: hooks and the server share a SQLite file,
 /// and replicas share a PostgreSQL pool.

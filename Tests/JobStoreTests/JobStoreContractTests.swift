@@ -2,6 +2,7 @@ import Foundation
 import ObservabilityCore
 import SQLJobStore
 import Testing
+import TestSupport
 
 /// One behaviour, every backend: each test runs against SQLite and PostgreSQL alike.
 @Suite("JobStore contract")

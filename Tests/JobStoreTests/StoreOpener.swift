@@ -1,5 +1,6 @@
 import ObservabilityCore
 import StorageBackends
+import TestSupport
 
 /// Opens a store the way the service does, through the factory.
 enum StoreOpener {

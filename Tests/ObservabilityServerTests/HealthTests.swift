@@ -11,7 +11,7 @@ import Testing
 struct HealthTests {
     @Test func reportsOKWhileTheStoreAnswers() async throws {
         let store = try await ScratchSQLite.open()
-        let app = Application(router: buildRouter(store: store))
+        let app = Application(router: try buildRouter(store: store))
         try await app.test(.router) { client in
             try await client.execute(uri: "/v1/health", method: .get) { response in
                 #expect(response.status == .ok)
@@ -27,7 +27,7 @@ struct HealthTests {
     @Test func reportsUnavailableWhenTheStoreIsGone() async throws {
         let store = try await ScratchSQLite.open()
         await store.close()
-        let app = Application(router: buildRouter(store: store))
+        let app = Application(router: try buildRouter(store: store))
         try await app.test(.router) { client in
             try await client.execute(uri: "/v1/health", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)

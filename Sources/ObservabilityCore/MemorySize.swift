@@ -1,0 +1,25 @@
+/// Converts between the API's mebibytes (`memoryUsageMb`, as the reference service named it)
+/// and the bytes the core stores and Prometheus exports.
+public enum MemorySize {
+    public static let bytesPerMiB: Int64 = 1_048_576
+    /// The largest MiB value whose byte count fits in 64 bits.
+    public static let maxMiB = Double(Int64.max / bytesPerMiB)
+
+    /// Bytes for a MiB value, rounded to the nearest byte; refuses values no byte count can hold.
+    public static func bytes(fromMiB value: Double, field: String) throws(ValidationError) -> Int64 {
+        guard value.isFinite else {
+            throw ValidationError(.notFinite, field: field, "must be a finite number")
+        }
+        guard value >= 0 else {
+            throw ValidationError(.outOfRange, field: field, "must not be negative, got \(value)")
+        }
+        guard value <= maxMiB else {
+            throw ValidationError(.outOfRange, field: field, "must be at most \(Int64(maxMiB)) MiB, got \(value)")
+        }
+        return Int64((value * Double(bytesPerMiB)).rounded())
+    }
+
+    public static func mebibytes(fromBytes bytes: Int64) -> Double {
+        Double(bytes) / Double(bytesPerMiB)
+    }
+}

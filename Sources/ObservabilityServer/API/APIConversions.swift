@@ -1,0 +1,169 @@
+import Foundation
+import ObservabilityAPI
+import ObservabilityCore
+
+/// Translations between the generated API types and the domain. Values the core would
+/// refuse are refused here with the same field names, before anything touches the store.
+extension Components.Schemas.Job {
+    init(_ job: Job, now: Date) {
+        self.init(
+            id: job.id,
+            user: job.user,
+            nodes: job.nodes,
+            state: Components.Schemas.JobState(job.state),
+            name: job.name,
+            partition: job.partition,
+            account: job.account,
+            cluster: job.cluster,
+            requestedCpus: job.requestedCPUs.map(Int64.init),
+            requestedMemoryMb: job.requestedMemoryBytes.map(MemorySize.mebibytes(fromBytes:)),
+            requestedGpus: job.requestedGPUs.map(Int64.init),
+            exitCode: job.exitCode.map(Int64.init),
+            submitTime: job.submitTime,
+            startTime: job.startTime,
+            endTime: job.endTime,
+            runtimeSeconds: job.runtime(at: now)
+        )
+    }
+}
+
+extension Components.Schemas.JobState {
+    init(_ state: JobState) {
+        // Both enumerate the same spellings; the generated type cannot hold anything else.
+        self = Components.Schemas.JobState(rawValue: state.rawValue)!
+    }
+}
+
+extension JobState {
+    init(_ state: Components.Schemas.JobState) {
+        self = JobState(rawValue: state.rawValue)!
+    }
+
+    init(_ state: Components.Schemas.FinalJobState) {
+        self = JobState(rawValue: state.rawValue)!
+    }
+}
+
+/// Integers arrive as Int64; the domain's fields are Int within the limits the core checks.
+private func integer(_ value: Int64?, field: String, in range: ClosedRange<Int>) throws(ValidationError) -> Int? {
+    guard let value else { return nil }
+    guard value >= Int64(range.lowerBound), value <= Int64(range.upperBound) else {
+        throw ValidationError(.outOfRange, field: field, "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+    }
+    return Int(value)
+}
+
+private func mebibytes(_ value: Double?, field: String) throws(ValidationError) -> Int64? {
+    guard let value else { return nil }
+    return try MemorySize.bytes(fromMiB: value, field: field)
+}
+
+extension Job {
+    init(creating body: Components.Schemas.JobCreate, now: Date) throws(ValidationError) {
+        self.init(
+            id: body.id,
+            user: body.user,
+            nodes: body.nodes ?? [],
+            state: body.state.map(JobState.init) ?? .pending,
+            name: body.name,
+            partition: body.partition,
+            account: body.account,
+            cluster: body.cluster,
+            requestedCPUs: try integer(body.requestedCpus, field: "requestedCpus", in: JobLimits.requestedCPURange),
+            requestedMemoryBytes: try mebibytes(body.requestedMemoryMb, field: "requestedMemoryMb"),
+            requestedGPUs: try integer(body.requestedGpus, field: "requestedGpus", in: JobLimits.requestedGPURange),
+            exitCode: try integer(body.exitCode, field: "exitCode", in: JobLimits.exitCodeRange),
+            submitTime: body.submitTime ?? now,
+            startTime: body.startTime,
+            endTime: body.endTime
+        )
+        // A job created as running or finished without times gets them now, as a PATCH would.
+        if state == .running, startTime == nil { startTime = max(now, submitTime) }
+        if state.isTerminal, endTime == nil { endTime = max(now, startTime ?? submitTime) }
+    }
+}
+
+extension JobUpdate {
+    init(_ body: Components.Schemas.JobUpdate) throws(ValidationError) {
+        self.init(
+            state: body.state.map(JobState.init),
+            user: body.user,
+            nodes: body.nodes,
+            name: body.name,
+            partition: body.partition,
+            account: body.account,
+            cluster: body.cluster,
+            requestedCPUs: try integer(body.requestedCpus, field: "requestedCpus", in: JobLimits.requestedCPURange),
+            requestedMemoryBytes: try mebibytes(body.requestedMemoryMb, field: "requestedMemoryMb"),
+            requestedGPUs: try integer(body.requestedGpus, field: "requestedGpus", in: JobLimits.requestedGPURange),
+            exitCode: try integer(body.exitCode, field: "exitCode", in: JobLimits.exitCodeRange),
+            startTime: body.startTime,
+            endTime: body.endTime
+        )
+    }
+}
+
+extension MetricSample {
+    init(jobID: String, input: Components.Schemas.MetricSampleInput, now: Date) throws(ValidationError) {
+        self.init(
+            jobID: jobID,
+            time: input.timestamp ?? now,
+            cpuUsage: input.cpuUsage,
+            memoryBytes: try MemorySize.bytes(fromMiB: input.memoryUsageMb, field: "memoryUsageMb"),
+            gpuUsage: input.gpuUsage,
+            node: input.node
+        )
+    }
+}
+
+extension Components.Schemas.MetricSample {
+    init(_ sample: MetricSample) {
+        self.init(
+            timestamp: sample.time,
+            cpuUsage: sample.cpuUsage,
+            memoryUsageMb: MemorySize.mebibytes(fromBytes: sample.memoryBytes),
+            gpuUsage: sample.gpuUsage,
+            node: sample.node
+        )
+    }
+}
+
+extension LifecycleEvent {
+    init(_ body: Components.Schemas.LifecycleEvent) throws(ValidationError) {
+        self.init(
+            id: body.eventId,
+            jobID: body.jobId,
+            kind: LifecycleEvent.Kind(rawValue: body.kind.rawValue)!,
+            time: body.time,
+            user: body.user,
+            nodes: body.nodes ?? [],
+            finalState: body.finalState.map(JobState.init),
+            exitCode: try integer(body.exitCode, field: "exitCode", in: JobLimits.exitCodeRange),
+            name: body.name,
+            partition: body.partition,
+            account: body.account,
+            cluster: body.cluster,
+            requestedCPUs: try integer(body.requestedCpus, field: "requestedCpus", in: JobLimits.requestedCPURange),
+            requestedMemoryBytes: try mebibytes(body.requestedMemoryMb, field: "requestedMemoryMb"),
+            requestedGPUs: try integer(body.requestedGpus, field: "requestedGpus", in: JobLimits.requestedGPURange),
+            submitTime: body.submitTime,
+            startTime: body.startTime
+        )
+    }
+}
+
+extension Components.Schemas.EventResult {
+    init(_ outcome: EventOutcome, eventID: String) {
+        switch outcome {
+        case .duplicate:
+            self.init(eventId: eventID, outcome: .duplicate)
+        case .applied(let change):
+            let kind: Components.Schemas.EventResult.OutcomePayload = switch change {
+            case .create: .created
+            case .update: .updated
+            case .unchanged: .unchanged
+            }
+            self.init(eventId: eventID, outcome: kind, jobId: change.job.id, state: Components.Schemas.JobState(change.job.state))
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ObservabilityAPI
+import ObservabilityCore
+
+extension ObservabilityAPIHandler {
+    func postEvents(_ input: Operations.PostEvents.Input) async throws -> Operations.PostEvents.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
+        let bodies: [Components.Schemas.LifecycleEvent]
+        switch body {
+        case .LifecycleEvent(let single):
+            bodies = [single]
+        case .case2(let batch):
+            guard !batch.isEmpty else { throw APIProblem.badRequest("a batch holds at least one event") }
+            guard batch.count <= 10_000 else {
+                throw APIProblem.badRequest("a batch holds at most 10000 events, got \(batch.count)")
+            }
+            bodies = batch
+        }
+        var events: [LifecycleEvent] = []
+        events.reserveCapacity(bodies.count)
+        for (index, eventBody) in bodies.enumerated() {
+            events.append(try ValidationError.naming(index, of: bodies.count) { () throws(ValidationError) in
+                try LifecycleEvent(eventBody)
+            })
+        }
+        let outcomes = try await store.apply(events)
+        let results = zip(events, outcomes).map { event, outcome in
+            Components.Schemas.EventResult(outcome, eventID: event.id)
+        }
+        return .ok(.init(body: .json(.init(results: results))))
+    }
+}

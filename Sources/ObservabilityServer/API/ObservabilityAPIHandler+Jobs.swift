@@ -1,0 +1,57 @@
+import Foundation
+import ObservabilityAPI
+import ObservabilityCore
+
+extension ObservabilityAPIHandler {
+    func listJobs(_ input: Operations.ListJobs.Input) async throws -> Operations.ListJobs.Output {
+        let query = input.query
+        let page = try APIProblem.parsingQuery { () throws(ValidationError) in
+            try JobPage(limit: query.limit.map { Int($0) } ?? JobPage.defaultLimit, offset: query.offset.map { Int($0) } ?? 0)
+        }
+        let filter = JobFilter(
+            state: query.state.map(JobState.init),
+            user: query.user,
+            node: query.node,
+            partition: query.partition,
+            since: query.since,
+            until: query.until
+        )
+        let listing = try await store.listJobs(filter, page: page)
+        let now = self.now()
+        return .ok(.init(body: .json(.init(
+            jobs: listing.jobs.map { Components.Schemas.Job($0, now: now) },
+            total: Int64(listing.total),
+            limit: Int64(page.limit),
+            offset: Int64(page.offset)
+        ))))
+    }
+
+    func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
+        let now = self.now()
+        let created = try await store.createJob(try Job(creating: body, now: now))
+        return .created(.init(
+            headers: .init(location: "/v1/jobs/\(created.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? created.id)"),
+            body: .json(Components.Schemas.Job(created, now: now))
+        ))
+    }
+
+    func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
+        guard let job = try await store.job(id: input.path.jobId) else {
+            throw APIProblem(StoreError.jobNotFound(input.path.jobId))
+        }
+        return .ok(.init(body: .json(Components.Schemas.Job(job, now: now()))))
+    }
+
+    func updateJob(_ input: Operations.UpdateJob.Input) async throws -> Operations.UpdateJob.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
+        let now = self.now()
+        let updated = try await store.updateJob(id: input.path.jobId, try JobUpdate(body), now: now)
+        return .ok(.init(body: .json(Components.Schemas.Job(updated, now: now))))
+    }
+
+    func deleteJob(_ input: Operations.DeleteJob.Input) async throws -> Operations.DeleteJob.Output {
+        try await store.deleteJob(id: input.path.jobId)
+        return .noContent(.init())
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import ObservabilityAPI
+import ObservabilityCore
+
+extension ObservabilityAPIHandler {
+    func getJobMetrics(_ input: Operations.GetJobMetrics.Input) async throws -> Operations.GetJobMetrics.Output {
+        let query = try APIProblem.parsingQuery { () throws(ValidationError) in
+            try SampleQuery(
+                from: input.query.from,
+                to: input.query.to,
+                limit: input.query.limit.map { Int($0) } ?? SampleQuery.defaultLimit,
+                order: input.query.order == .desc ? .newestFirst : .oldestFirst
+            )
+        }
+        let samples = try await store.samples(jobID: input.path.jobId, query)
+        return .ok(.init(body: .json(.init(
+            jobId: input.path.jobId,
+            count: Int64(samples.count),
+            samples: samples.map(Components.Schemas.MetricSample.init)
+        ))))
+    }
+
+    func recordJobMetrics(_ input: Operations.RecordJobMetrics.Input) async throws -> Operations.RecordJobMetrics.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
+        let jobID = input.path.jobId
+        let now = self.now()
+        let inputs: [Components.Schemas.MetricSampleInput]
+        switch body {
+        case .MetricSampleInput(let single):
+            inputs = [single]
+        case .case2(let batch):
+            guard !batch.isEmpty else { throw APIProblem.badRequest("a batch holds at least one sample") }
+            guard batch.count <= SampleQuery.maxLimit else {
+                throw APIProblem.badRequest("a batch holds at most \(SampleQuery.maxLimit) samples, got \(batch.count)")
+            }
+            inputs = batch
+        }
+        var samples: [MetricSample] = []
+        samples.reserveCapacity(inputs.count)
+        for (index, sampleInput) in inputs.enumerated() {
+            samples.append(try ValidationError.naming(index, of: inputs.count) { () throws(ValidationError) in
+                try MetricSample(jobID: jobID, input: sampleInput, now: now)
+            })
+        }
+        try await store.appendSamples(samples)
+        return .created(.init(body: .json(.init(jobId: jobID, accepted: Int64(samples.count)))))
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import ObservabilityCore
+import ObservabilityServer
+import TestSupport
+import Testing
+
+@Suite("/v1/jobs")
+struct JobsAPITests {
+    @Test(arguments: TestBackend.available)
+    func theReferenceExamplesWorkVerbatim(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            let created = try await client.send(.post, "/v1/jobs", json: #"{"id": "job-001", "user": "researcher", "nodes": ["node-1", "node-2"]}"#)
+            #expect(created.status == .created)
+            #expect(created.headers[.location] == "/v1/jobs/job-001")
+            #expect(created.json["state"] as? String == "pending")
+
+            let fetched = try await client.send(.get, "/v1/jobs/job-001")
+            #expect(fetched.status == .ok)
+            #expect(fetched.json["user"] as? String == "researcher")
+            #expect(fetched.json["nodes"] as? [String] == ["node-1", "node-2"])
+
+            let recorded = try await client.send(.post, "/v1/jobs/job-001/metrics", json: #"{"cpuUsage": 75.5, "memoryUsageMb": 4096, "gpuUsage": 50.0}"#)
+            #expect(recorded.status == .created)
+            #expect(recorded.json["accepted"] as? Int == 1)
+
+            let metrics = try await client.send(.get, "/v1/jobs/job-001/metrics")
+            let sample = try #require((metrics.json["samples"] as? [[String: Any]])?.first)
+            #expect(sample["cpuUsage"] as? Double == 75.5)
+            #expect(sample["memoryUsageMb"] as? Double == 4096)
+            #expect(sample["gpuUsage"] as? Double == 50)
+
+            let completed = try await client.send(.patch, "/v1/jobs/job-001", json: #"{"state": "completed"}"#)
+            #expect(completed.status == .ok)
+            #expect(completed.json["state"] as? String == "completed")
+            #expect(completed.json["endTime"] is String)
+
+            let listed = try await client.send(.get, "/v1/jobs?state=running&limit=10")
+            #expect(listed.status == .ok)
+            #expect(listed.json["total"] as? Int == 0)
+            #expect(listed.json["limit"] as? Int == 10)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func listFiltersPagesAndCounts(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            for (id, user, partition, state) in [("1", "alice", "gpu", "running"), ("2", "bob", "batch", "running"), ("3", "alice", "batch", "pending")] {
+                let body = #"{"id": "\#(id)", "user": "\#(user)", "partition": "\#(partition)", "state": "\#(state)", "nodes": ["n\#(id)"], "submitTime": "2026-11-29T08:0\#(id):00Z"}"#
+                #expect(try await client.send(.post, "/v1/jobs", json: body).status == .created)
+            }
+            let running = try await client.send(.get, "/v1/jobs?state=running")
+            #expect((running.json["jobs"] as? [[String: Any]])?.map { $0["id"] as? String } == ["2", "1"])
+            #expect(try await client.send(.get, "/v1/jobs?user=alice&partition=batch").json["total"] as? Int == 1)
+            #expect(try await client.send(.get, "/v1/jobs?node=n2").json["total"] as? Int == 1)
+            #expect(try await client.send(.get, "/v1/jobs?until=2026-11-29T08:02:00Z").json["total"] as? Int == 2)
+            let page = try await client.send(.get, "/v1/jobs?limit=1&offset=1")
+            #expect((page.json["jobs"] as? [[String: Any]])?.map { $0["id"] as? String } == ["2"])
+            #expect(page.json["total"] as? Int == 3)
+            let countOnly = try await client.send(.get, "/v1/jobs?limit=0")
+            #expect((countOnly.json["jobs"] as? [Any])?.isEmpty == true)
+            #expect(countOnly.json["total"] as? Int == 3)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func badQueriesAreBadRequests(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            try await client.send(.get, "/v1/jobs?limit=5000").expectProblem(.badRequest, field: "limit")
+            try await client.send(.get, "/v1/jobs?limit=-1").expectProblem(.badRequest, field: "limit")
+            try await client.send(.get, "/v1/jobs?offset=-3").expectProblem(.badRequest, field: "offset")
+            try await client.send(.get, "/v1/jobs?limit=ten").expectProblem(.badRequest)
+            try await client.send(.get, "/v1/jobs?state=done").expectProblem(.badRequest)
+            try await client.send(.get, "/v1/jobs?since=yesterday").expectProblem(.badRequest)
+            try await client.send(.get, "/v1/no-such-thing").expectProblem(.notFound)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func createRefusesDuplicatesAndBadBodies(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, store in
+            #expect(try await client.send(.post, "/v1/jobs", json: #"{"id": "7", "user": "alice"}"#).status == .created)
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "7", "user": "bob"}"#).expectProblem(.conflict, field: "id")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8""#).expectProblem(.badRequest)
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8"}"#).expectProblem(.badRequest, field: "user")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": 8, "user": "alice"}"#).expectProblem(.badRequest, field: "id")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "state": "done"}"#).expectProblem(.badRequest, field: "state")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "nodes": "n1"}"#).expectProblem(.badRequest, field: "nodes")
+            let longID = String(repeating: "x", count: 129)
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "\#(longID)", "user": "alice"}"#).expectProblem(.unprocessableContent, field: "id")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "a/b", "user": "alice"}"#).expectProblem(.unprocessableContent, field: "id")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "requestedCpus": 0}"#).expectProblem(.unprocessableContent, field: "requestedCpus")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "requestedMemoryMb": -1}"#).expectProblem(.unprocessableContent, field: "requestedMemoryMb")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "requestedMemoryMb": 1e300}"#).expectProblem(.unprocessableContent, field: "requestedMemoryMb")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice"}"#, contentType: "text/plain").expectProblem(.unsupportedMediaType)
+            try await client.send(.post, "/v1/jobs", json: "id=8&user=alice", contentType: "application/x-www-form-urlencoded").expectProblem(.unsupportedMediaType)
+            let huge = #"{"id": "9", "user": "alice", "name": "\#(String(repeating: "a", count: 1 << 20))"}"#
+            try await client.send(.post, "/v1/jobs", json: huge).expectProblem(.contentTooLarge)
+            #expect(try await store.listJobs(JobFilter(), page: JobPage()).total == 1)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func patchMovesStateAndRefusesIllegalTransitions(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "p", "user": "alice"}"#)
+            let running = try await client.send(.patch, "/v1/jobs/p", json: #"{"state": "running", "nodes": ["n1"]}"#)
+            #expect(running.json["state"] as? String == "running")
+            #expect(running.json["startTime"] is String)
+            let failed = try await client.send(.patch, "/v1/jobs/p", json: #"{"state": "failed", "exitCode": 3}"#)
+            #expect(failed.json["exitCode"] as? Int == 3)
+            try await client.send(.patch, "/v1/jobs/p", json: #"{"state": "running"}"#).expectProblem(.conflict, field: "state")
+            try await client.send(.patch, "/v1/jobs/p", json: #"{"state": "bogus"}"#).expectProblem(.badRequest, field: "state")
+            try await client.send(.patch, "/v1/jobs/p", json: #"{"startTime": "2026-11-29T10:00:00Z", "endTime": "2026-11-29T09:00:00Z"}"#)
+                .expectProblem(.unprocessableContent, field: "endTime")
+            try await client.send(.patch, "/v1/jobs/nope", json: #"{"state": "running"}"#).expectProblem(.notFound)
+            #expect(try await client.send(.get, "/v1/jobs/p").json["state"] as? String == "failed")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func deleteRemovesTheJobAndItsSamples(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "d", "user": "alice"}"#)
+            try await client.send(.post, "/v1/jobs/d/metrics", json: #"{"cpuUsage": 1, "memoryUsageMb": 1}"#)
+            #expect(try await client.send(.delete, "/v1/jobs/d").status == .noContent)
+            try await client.send(.get, "/v1/jobs/d").expectProblem(.notFound)
+            try await client.send(.get, "/v1/jobs/d/metrics").expectProblem(.notFound)
+            try await client.send(.delete, "/v1/jobs/d").expectProblem(.notFound)
+        }
+    }
+}

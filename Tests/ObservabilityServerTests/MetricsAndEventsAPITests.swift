@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import ObservabilityCore
+@testable import ObservabilityServer
+import TestSupport
+import Testing
+
+@Suite("/v1/jobs/{jobId}/metrics and /v1/events")
+struct MetricsAndEventsAPITests {
+    @Test(arguments: TestBackend.available)
+    func batchesAreStoredWholeAndReadBackByRange(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "m", "user": "alice", "requestedCpus": 2, "state": "running"}"#)
+            let samples = (0..<100).map { #"{"timestamp": "2026-11-29T08:\#(String(format: "%02d", $0 / 60)):\#(String(format: "%02d", $0 % 60)).500Z", "cpuUsage": \#($0), "memoryUsageMb": 512.25, "node": "n1"}"# }
+            let recorded = try await client.send(.post, "/v1/jobs/m/metrics", json: "[" + samples.joined(separator: ",") + "]")
+            #expect(recorded.status == .created)
+            #expect(recorded.json["accepted"] as? Int == 100)
+
+            let window = try await client.send(.get, "/v1/jobs/m/metrics?from=2026-11-29T08:00:10Z&to=2026-11-29T08:00:20Z")
+            #expect(window.json["count"] as? Int == 10)
+            let first = try #require((window.json["samples"] as? [[String: Any]])?.first)
+            #expect(first["timestamp"] as? String == "2026-11-29T08:00:10.500Z")
+            #expect(first["memoryUsageMb"] as? Double == 512.25)
+            let newest = try await client.send(.get, "/v1/jobs/m/metrics?limit=1&order=desc")
+            #expect((newest.json["samples"] as? [[String: Any]])?.first?["cpuUsage"] as? Double == 99)
+            try await client.send(.get, "/v1/jobs/m/metrics?limit=10001").expectProblem(.badRequest, field: "limit")
+            try await client.send(.get, "/v1/jobs/m/metrics?from=2026-11-29T09:00:00Z&to=2026-11-29T08:00:00Z").expectProblem(.badRequest, field: "to")
+            try await client.send(.get, "/v1/jobs/m/metrics?order=sideways").expectProblem(.badRequest)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aBadSampleRejectsTheBatchAndNamesIt(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, store in
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "b", "user": "alice", "requestedCpus": 2}"#)
+            try await client.send(.post, "/v1/jobs/b/metrics", json: #"[{"cpuUsage": 1, "memoryUsageMb": 1}, {"cpuUsage": -5, "memoryUsageMb": 1}]"#)
+                .expectProblem(.unprocessableContent, field: "[1].cpuUsage")
+            try await client.send(.post, "/v1/jobs/b/metrics", json: #"{"cpuUsage": 250, "memoryUsageMb": 1}"#)
+                .expectProblem(.unprocessableContent, field: "cpuUsage")
+            try await client.send(.post, "/v1/jobs/b/metrics", json: #"{"cpuUsage": 1, "memoryUsageMb": 1, "gpuUsage": 101}"#)
+                .expectProblem(.unprocessableContent, field: "gpuUsage")
+            try await client.send(.post, "/v1/jobs/b/metrics", json: #"{"cpuUsage": 1, "memoryUsageMb": -1}"#)
+                .expectProblem(.unprocessableContent, field: "memoryUsageMb")
+            try await client.send(.post, "/v1/jobs/b/metrics", json: #"{"cpuUsage": "high", "memoryUsageMb": 1}"#)
+                .expectProblem(.badRequest, field: "cpuUsage")
+            try await client.send(.post, "/v1/jobs/b/metrics", json: #"{"memoryUsageMb": 1}"#).expectProblem(.badRequest, field: "cpuUsage")
+            try await client.send(.post, "/v1/jobs/b/metrics", json: "[]").expectProblem(.badRequest)
+            try await client.send(.post, "/v1/jobs/b/metrics", json: #"{"cpuUsage": NaN, "memoryUsageMb": 1}"#).expectProblem(.badRequest)
+            try await client.send(.post, "/v1/jobs/ghost/metrics", json: #"{"cpuUsage": 1, "memoryUsageMb": 1}"#).expectProblem(.notFound)
+            #expect(try await store.samples(jobID: "b", SampleQuery()).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func eventsAreIdempotent(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            let prolog = #"{"eventId": "slurm:42:prolog:n1", "jobId": "42", "kind": "started", "time": "2026-11-29T08:00:00Z", "user": "alice", "nodes": ["n1"]}"#
+            let first = try await client.send(.post, "/v1/events", json: prolog)
+            #expect(first.status == .ok)
+            #expect((first.json["results"] as? [[String: Any]])?.first?["outcome"] as? String == "created")
+            let replay = try await client.send(.post, "/v1/events", json: prolog)
+            #expect((replay.json["results"] as? [[String: Any]])?.first?["outcome"] as? String == "duplicate")
+            let batch = try await client.send(.post, "/v1/events", json: """
+                [{"eventId": "slurm:42:prolog:n2", "jobId": "42", "kind": "started", "time": "2026-11-29T08:00:01Z", "user": "alice", "nodes": ["n2"]},
+                 {"eventId": "slurm:42:epilog", "jobId": "42", "kind": "ended", "time": "2026-11-29T09:00:00Z", "user": "alice", "exitCode": 3}]
+                """)
+            #expect((batch.json["results"] as? [[String: Any]])?.map { $0["outcome"] as? String } == ["updated", "updated"])
+            let job = try await client.send(.get, "/v1/jobs/42")
+            #expect(job.json["state"] as? String == "failed")
+            #expect(job.json["exitCode"] as? Int == 3)
+            #expect(job.json["nodes"] as? [String] == ["n1", "n2"])
+            #expect(job.json["runtimeSeconds"] as? Double == 3_600)
+
+            try await client.send(.post, "/v1/events", json: #"{"eventId": "x", "jobId": "43", "kind": "exploded", "time": "2026-11-29T08:00:00Z", "user": "a"}"#)
+                .expectProblem(.badRequest, field: "kind")
+            try await client.send(.post, "/v1/events", json: """
+                [{"eventId": "ok", "jobId": "44", "kind": "started", "time": "2026-11-29T08:00:00Z", "user": "a"},
+                 {"eventId": "bad", "jobId": "44", "kind": "started", "time": "2026-11-29T08:00:00Z", "user": "a", "finalState": "completed"}]
+                """).expectProblem(.unprocessableContent, field: "[1].finalState")
+            try await client.send(.get, "/v1/jobs/44").expectProblem(.notFound)
+        }
+    }
+}
+
+@Suite("Authentication")
+struct AuthenticationTests {
+    @Test func writesNeedTheBearerToken() async throws {
+        try await withAPI(.sqlite, auth: AuthConfiguration(token: "s3cret")) { client, _ in
+            let body = #"{"id": "1", "user": "alice"}"#
+            try await client.send(.post, "/v1/jobs", json: body).expectProblem(.unauthorized)
+            try await client.send(.post, "/v1/jobs", json: body, headers: [.authorization: "Bearer wrong"]).expectProblem(.forbidden)
+            try await client.send(.post, "/v1/jobs", json: body, headers: [.authorization: "Basic czNjcmV0"]).expectProblem(.unauthorized)
+            #expect(try await client.send(.post, "/v1/jobs", json: body, headers: [.authorization: "Bearer s3cret"]).status == .created)
+            try await client.send(.delete, "/v1/jobs/1").expectProblem(.unauthorized)
+            try await client.send(.post, "/v1/events", json: "{}").expectProblem(.unauthorized)
+            #expect(try await client.send(.get, "/v1/jobs/1").status == .ok)
+        }
+    }
+
+    @Test func readsCanRequireTheTokenButHealthStaysOpen() async throws {
+        try await withAPI(.sqlite, auth: AuthConfiguration(token: "s3cret", readsRequireToken: true)) { client, _ in
+            try await client.send(.get, "/v1/jobs").expectProblem(.unauthorized)
+            #expect(try await client.send(.get, "/v1/jobs", headers: [.authorization: "Bearer s3cret"]).status == .ok)
+            #expect(try await client.send(.get, "/v1/health").status == .ok)
+        }
+    }
+
+    @Test func tokensCompareByContentOnly() {
+        #expect(AuthMiddleware<BasicRequestContext>.constantTimeEquals(Array("abc".utf8), Array("abc".utf8)))
+        #expect(!AuthMiddleware<BasicRequestContext>.constantTimeEquals(Array("abc".utf8), Array("abd".utf8)))
+        #expect(!AuthMiddleware<BasicRequestContext>.constantTimeEquals(Array("abc".utf8), Array("abcd".utf8)))
+        #expect(!AuthMiddleware<BasicRequestContext>.constantTimeEquals(Array("".utf8), Array("a".utf8)))
+    }
+
+    @Test func tokenFileIsReadAndChecked() throws {
+        let configuration = try ServerConfiguration(environment: ["API_TOKEN_FILE": "/etc/hpc-obs/token"]) { _ in "t0k3n\n" }
+        #expect(configuration.auth.token == "t0k3n")
+        let empty = #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration(environment: ["API_TOKEN_FILE": "/x"]) { _ in "\n" }
+        }
+        #expect(empty?.variable == "API_TOKEN_FILE")
+        let unreadable = #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration(environment: ["API_TOKEN_FILE": "/x"]) { _ in throw CocoaError(.fileReadNoPermission) }
+        }
+        #expect(unreadable?.variable == "API_TOKEN_FILE")
+        let readsWithoutToken = #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration(environment: ["API_READ_TOKEN_REQUIRED": "true"])
+        }
+        #expect(readsWithoutToken?.variable == "API_READ_TOKEN_REQUIRED")
+    }
+}
+
+@Suite("--seed-demo")
+struct DemoDataTests {
+    @Test(arguments: TestBackend.available)
+    func seedsARealisticClusterOnce(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        let created = try await DemoData.seed(into: store, now: now)
+        #expect(created >= 30)
+        let counts = try await store.jobCountsByState()
+        #expect(counts.values.allSatisfy { $0 > 0 }, "every state has demo jobs: \(counts)")
+        let jobs = try await store.listJobs(JobFilter(), page: JobPage(limit: 1_000)).jobs
+        #expect(Set(jobs.map(\.user)).count >= 4)
+        #expect(Set(jobs.compactMap(\.partition)).count >= 3)
+        #expect(jobs.contains { $0.nodes.count > 1 })
+        #expect(jobs.contains { ($0.requestedGPUs ?? 0) > 0 })
+        let running = try await store.runningJobSnapshots()
+        #expect(running.allSatisfy { $0.latestSample != nil })
+        let longest = try await store.samples(jobID: running[0].job.id, SampleQuery(limit: 10_000))
+        #expect(!longest.isEmpty)
+        #expect(try await DemoData.seed(into: store, now: now) == 0)
+        #expect(try await store.jobsCreatedTotal() == created)
+        await store.close()
+    }
+}
