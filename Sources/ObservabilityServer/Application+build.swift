@@ -28,13 +28,19 @@ public func buildApplication(
 /// The routes and middleware, without a listening socket.
 ///
 /// Middleware order, outermost first: problem rendering (so every error below answers as
-/// problem+json), authentication, then the body guard (415 and 413) before any decoding.
+/// problem+json), 405 for known paths, authentication, then the body guard (415 and 413)
+/// before any decoding.
 public func buildRouter(store: any JobStore, auth: AuthConfiguration = AuthConfiguration()) throws -> Router<BasicRequestContext> {
+    let handler = ObservabilityAPIHandler(store: store)
+    let routes = RouteTableRecorder()
+    try handler.registerHandlers(on: routes)
     let router = Router()
+    // Middleware applies to the routes added after it.
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes.table))
     router.add(middleware: AuthMiddleware(configuration: auth))
     router.add(middleware: RequestBodyMiddleware())
     router.add(middleware: LocationHeaderMiddleware())
-    try ObservabilityAPIHandler(store: store).registerHandlers(on: router, configuration: APIConfiguration.runtime)
+    try handler.registerHandlers(on: router, configuration: APIConfiguration.runtime)
     return router
 }

@@ -58,6 +58,7 @@ struct JobsAPITests {
             let page = try await client.send(.get, "/v1/jobs?limit=1&offset=1")
             #expect((page.json["jobs"] as? [[String: Any]])?.map { $0["id"] as? String } == ["2"])
             #expect(page.json["total"] as? Int == 3)
+            #expect(try await client.send(.get, "/v1/jobs?until=2026-11-29T09:01:30%2B01:00").json["total"] as? Int == 1)
             let countOnly = try await client.send(.get, "/v1/jobs?limit=0")
             #expect((countOnly.json["jobs"] as? [Any])?.isEmpty == true)
             #expect(countOnly.json["total"] as? Int == 3)
@@ -73,7 +74,13 @@ struct JobsAPITests {
             try await client.send(.get, "/v1/jobs?limit=ten").expectProblem(.badRequest)
             try await client.send(.get, "/v1/jobs?state=done").expectProblem(.badRequest)
             try await client.send(.get, "/v1/jobs?since=yesterday").expectProblem(.badRequest)
+            try await client.send(.get, "/v1/jobs?user=\(String(repeating: "u", count: 65))").expectProblem(.badRequest, field: "user")
+            try await client.send(.get, "/v1/jobs?node=a%20b").expectProblem(.badRequest, field: "node")
             try await client.send(.get, "/v1/no-such-thing").expectProblem(.notFound)
+            let wrongMethod = try await client.send(.put, "/v1/jobs/42", json: "{}")
+            wrongMethod.expectProblem(.methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "DELETE, GET, PATCH")
+            #expect(try await client.send(.delete, "/v1/jobs").headers[.allow] == "GET, POST")
         }
     }
 

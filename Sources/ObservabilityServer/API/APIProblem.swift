@@ -13,12 +13,15 @@ struct APIProblem: Error, Sendable, Equatable {
     var kind: String
     var detail: String
     var field: String?
+    /// For 405: the methods the path takes, sent as `Allow`.
+    var allow: [String]?
 
-    init(status: HTTPResponse.Status, kind: String, detail: String, field: String? = nil) {
+    init(status: HTTPResponse.Status, kind: String, detail: String, field: String? = nil, allow: [String]? = nil) {
         self.status = status
         self.kind = kind
         self.detail = detail
         self.field = field
+        self.allow = allow
     }
 
     static func badRequest(_ detail: String, field: String? = nil) -> APIProblem {
@@ -76,6 +79,7 @@ struct APIProblem: Error, Sendable, Equatable {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="hpc-obs""# }
+        if let allow { headers[.allow] = allow.joined(separator: ", ") }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

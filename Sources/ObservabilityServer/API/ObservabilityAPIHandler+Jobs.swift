@@ -8,6 +8,11 @@ extension ObservabilityAPIHandler {
         let page = try APIProblem.parsingQuery { () throws(ValidationError) in
             try JobPage(limit: query.limit.map { Int($0) } ?? JobPage.defaultLimit, offset: query.offset.map { Int($0) } ?? 0)
         }
+        try APIProblem.parsingQuery { () throws(ValidationError) in
+            if let user = query.user { try JobLimits.validateName(user, field: "user", maxBytes: JobLimits.maxUserBytes) }
+            if let node = query.node { try JobLimits.validateName(node, field: "node") }
+            if let partition = query.partition { try JobLimits.validateName(partition, field: "partition") }
+        }
         let filter = JobFilter(
             state: query.state.map(JobState.init),
             user: query.user,
