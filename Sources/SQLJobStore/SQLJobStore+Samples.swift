@@ -20,40 +20,67 @@ extension SQLJobStore {
                 try sample.validate(allocatedCPUs: nil)
             }
         }
-        try await write { connection in
-            var allocatedCPUs: [String: Int?] = [:]
-            for sample in samples where allocatedCPUs[sample.jobID] == nil {
-                guard let row = try connection.execute("SELECT requested_cpus FROM jobs WHERE id = $1", [.text(sample.jobID)]).rows.first else {
-                    throw StoreError.jobNotFound(sample.jobID)
-                }
-                allocatedCPUs[sample.jobID] = .some(try row.optionalInt(0))
+        try await sampleWrites.submit(samples, weight: samples.count)
+    }
+
+    /// Appends several requests' samples in one transaction, each request in a savepoint so
+    /// that its failure (an unknown job, CPU above the allocation) rolls back only its rows.
+    static func appendInOneTransaction(_ requests: [[MetricSample]], transactions: TransactionRunner) async throws -> [Result<Void, any Error>] {
+        try await transactions.write { connection in
+            if requests.count == 1 {
+                try insertSamples(requests[0], on: connection)
+                return [.success(())]
             }
-            var newest: [String: MetricSample] = [:]
-            var rows: [[SQLValue]] = []
-            rows.reserveCapacity(samples.count)
-            for (index, sample) in samples.enumerated() {
-                if let cpus = allocatedCPUs[sample.jobID] ?? nil {
-                    try ValidationError.naming(index, of: samples.count) { () throws(ValidationError) in
-                        try sample.validate(allocatedCPUs: cpus)
-                    }
+            return try requests.map { samples in
+                try connection.execute("SAVEPOINT append_samples")
+                do {
+                    try insertSamples(samples, on: connection)
+                    try connection.execute("RELEASE SAVEPOINT append_samples")
+                    return .success(())
+                } catch let error as SQLError where error.kind == .busy || error.kind == .connection {
+                    throw error
+                } catch {
+                    try connection.execute("ROLLBACK TO SAVEPOINT append_samples")
+                    try connection.execute("RELEASE SAVEPOINT append_samples")
+                    return .failure(error)
                 }
-                if let current = newest[sample.jobID], current.time > sample.time {} else { newest[sample.jobID] = sample }
-                rows.append([
+            }
+        }
+    }
+
+    private static func insertSamples(_ samples: [MetricSample], on connection: any SQLConnection) throws {
+        var allocatedCPUs: [String: Int?] = [:]
+        for sample in samples where allocatedCPUs[sample.jobID] == nil {
+            guard let row = try connection.execute("SELECT requested_cpus FROM jobs WHERE id = $1", [.text(sample.jobID)]).rows.first else {
+                throw StoreError.jobNotFound(sample.jobID)
+            }
+            allocatedCPUs[sample.jobID] = .some(try row.optionalInt(0))
+        }
+        var newest: [String: MetricSample] = [:]
+        var rows: [[SQLValue]] = []
+        rows.reserveCapacity(samples.count)
+        for (index, sample) in samples.enumerated() {
+            if let cpus = allocatedCPUs[sample.jobID] ?? nil {
+                try ValidationError.naming(index, of: samples.count) { () throws(ValidationError) in
+                    try sample.validate(allocatedCPUs: cpus)
+                }
+            }
+            if let current = newest[sample.jobID], current.time > sample.time {} else { newest[sample.jobID] = sample }
+            rows.append([
+                .text(sample.jobID), SQLTime.value(sample.time), .double(sample.cpuUsage),
+                .integer(sample.memoryBytes), SQLValue(sample.gpuUsage), SQLValue(sample.node),
+            ])
+        }
+        try SQLBatch.insert(into: "samples", columns: sampleColumns, rows: rows, on: connection)
+        // A fixed order, so that two transactions touching the same jobs cannot deadlock.
+        for sample in newest.values.sorted(by: { $0.jobID < $1.jobID }) {
+            try connection.execute(
+                updateLatestSampleSQL,
+                [
                     .text(sample.jobID), SQLTime.value(sample.time), .double(sample.cpuUsage),
                     .integer(sample.memoryBytes), SQLValue(sample.gpuUsage), SQLValue(sample.node),
-                ])
-            }
-            try SQLBatch.insert(into: "samples", columns: Self.sampleColumns, rows: rows, on: connection)
-            // A fixed order, so that two batches touching the same jobs cannot deadlock.
-            for sample in newest.values.sorted(by: { $0.jobID < $1.jobID }) {
-                try connection.execute(
-                    Self.updateLatestSampleSQL,
-                    [
-                        .text(sample.jobID), SQLTime.value(sample.time), .double(sample.cpuUsage),
-                        .integer(sample.memoryBytes), SQLValue(sample.gpuUsage), SQLValue(sample.node),
-                    ]
-                )
-            }
+                ]
+            )
         }
     }
 

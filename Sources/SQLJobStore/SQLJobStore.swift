@@ -15,9 +15,9 @@ public final class SQLJobStore: JobStore {
     let writers: ConnectionPool
     let readers: ConnectionPool
     let logger: Logger
-
-    /// How often an operation that hit a locked database or a serialization failure is tried.
-    static let attemptsOnBusy = 3
+    let transactions: TransactionRunner
+    /// Concurrent `appendSamples` calls share transactions; see ``GroupCommit``.
+    let sampleWrites: GroupCommit<[MetricSample]>
 
     /// - Parameters:
     ///   - writers: connections for transactions that write. SQLite wants exactly one: a
@@ -28,6 +28,11 @@ public final class SQLJobStore: JobStore {
         self.writers = writers
         self.readers = readers
         self.logger = logger
+        let transactions = TransactionRunner(dialect: dialect, writers: writers, readers: readers, logger: logger)
+        self.transactions = transactions
+        sampleWrites = GroupCommit(maxWeightPerFlush: 50_000) { requests in
+            try await Self.appendInOneTransaction(requests, transactions: transactions)
+        }
     }
 
     public func close() async {
@@ -40,6 +45,27 @@ public final class SQLJobStore: JobStore {
     }
 
     // MARK: Transactions
+
+    /// Runs `body` in a write transaction; see ``TransactionRunner/write(_:)``.
+    func write<Result: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> Result) async throws -> Result {
+        try await transactions.write(body)
+    }
+
+    /// Runs `body` in a read-only transaction; see ``TransactionRunner/read(_:)``.
+    func read<Result: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> Result) async throws -> Result {
+        try await transactions.read(body)
+    }
+}
+
+/// Runs closures in transactions on the store's pools, retrying a busy database.
+struct TransactionRunner: Sendable {
+    let dialect: any SQLDialect
+    let writers: ConnectionPool
+    let readers: ConnectionPool
+    let logger: Logger
+
+    /// How often an operation that hit a locked database or a serialization failure is tried.
+    static let attemptsOnBusy = 3
 
     /// Runs `body` in a write transaction, committing when it returns and rolling back when it
     /// throws. A busy database is retried with back-off before the caller sees ``StoreError/Code/busy``.
@@ -72,7 +98,7 @@ public final class SQLJobStore: JobStore {
                     }
                 }
             } catch let error as SQLError {
-                let storeError = Self.storeError(error)
+                let storeError = SQLJobStore.storeError(error)
                 if storeError.code == .busy, attempt < Self.attemptsOnBusy {
                     logger.debug("database busy, retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                     try await Task.sleep(for: .milliseconds(50 * attempt * attempt))
@@ -83,7 +109,9 @@ public final class SQLJobStore: JobStore {
             }
         }
     }
+}
 
+extension SQLJobStore {
     static func storeError(_ error: SQLError) -> StoreError {
         switch error.kind {
         case .busy: StoreError(.busy, error.message)

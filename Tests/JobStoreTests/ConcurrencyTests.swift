@@ -53,6 +53,34 @@ struct ConcurrencyTests {
     }
 
     @Test(arguments: TestBackend.available)
+    func concurrentAppendsThatShareATransactionFailAlone(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("ok", state: .running, requestedCPUs: 1, start: 0))
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<60 {
+                group.addTask {
+                    // Every third request names a job that does not exist, every fifth asks
+                    // for more CPU than the job has: those fail, and only those.
+                    let job = index % 3 == 0 ? "ghost" : "ok"
+                    let cpu: Double = index % 5 == 0 ? 150 : 50
+                    do {
+                        try await store.appendSamples([sample(job, Double(index), cpu: cpu)])
+                        return (index, true)
+                    } catch {
+                        return (index, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        let expected = (0..<60).filter { $0 % 3 != 0 && $0 % 5 != 0 }
+        #expect(outcomes.filter(\.value).keys.sorted() == expected)
+        let stored = try await store.samples(jobID: "ok", SampleQuery())
+        #expect(stored.map(\.time) == expected.map { at(Double($0)) })
+        await store.close()
+    }
+
+    @Test(arguments: TestBackend.available)
     func eightConcurrentTasksLoseNoSampleOrEvent(backend: TestBackend) async throws {
         let store = try await backend.makeStore(poolSize: 4).store
         _ = try await store.createJob(makeJob("pool", state: .running, requestedCPUs: 64, start: 0))
