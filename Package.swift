@@ -126,6 +126,16 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: upcomingFeatures
         ),
+        // The server plus a trivial route, for bench/api-load.sh.
+        .executableTarget(
+            name: "hpc-obs-httpbench",
+            dependencies: [
+                "ObservabilityServer", "ObservabilityCore", "StorageBackends",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(
             name: "ObservabilityCoreTests",
             dependencies: ["ObservabilityCore"],
