@@ -12,14 +12,7 @@ public enum PostgresJobStore {
         let pool = ConnectionPool(size: poolSize, label: "hpc-obs.postgres") { () throws(SQLError) in
             try PostgresConnection(connectionString: connectionString)
         }
-        let store = SQLJobStore(dialect: PostgresDialect(), writers: pool, readers: pool, logger: logger)
-        do {
-            try await store.migrate()
-        } catch {
-            await store.close()
-            throw error
-        }
-        return store
+        return try await SQLJobStore.migrated(dialect: PostgresDialect(), writers: pool, readers: pool, logger: logger)
     }
 }
 

@@ -3,10 +3,22 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Logging
+public import Logging
 import ObservabilityCore
 
 extension SQLJobStore {
+    /// A store whose schema is at this build's version; closed again when migration fails.
+    public static func migrated(dialect: any SQLDialect, writers: ConnectionPool, readers: ConnectionPool, logger: Logger) async throws -> SQLJobStore {
+        let store = SQLJobStore(dialect: dialect, writers: writers, readers: readers, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
     /// Brings the schema to this build's version, in one transaction.
     ///
     /// The dialect's migration lock (SQLite's write lock, a PostgreSQL advisory lock) makes a

@@ -15,13 +15,6 @@ public enum SQLiteJobStore {
         let readers = ConnectionPool(size: readerCount, label: "hpc-obs.sqlite.reader") { () throws(SQLError) in
             try SQLiteConnection(path: path, role: .reader)
         }
-        let store = SQLJobStore(dialect: SQLiteDialect(), writers: writers, readers: readers, logger: logger)
-        do {
-            try await store.migrate()
-        } catch {
-            await store.close()
-            throw error
-        }
-        return store
+        return try await SQLJobStore.migrated(dialect: SQLiteDialect(), writers: writers, readers: readers, logger: logger)
     }
 }

@@ -28,6 +28,13 @@ struct APIProblem: Error, Sendable, Equatable {
         APIProblem(status: .badRequest, kind: "bad-request", detail: detail, field: field)
     }
 
+    /// The items of a body that is one item or an array: a non-empty array of at most `max`.
+    static func batch<Item>(_ items: [Item], max: Int, noun: String) throws(APIProblem) -> [Item] {
+        guard !items.isEmpty else { throw .badRequest("a batch holds at least one \(noun)") }
+        guard items.count <= max else { throw .badRequest("a batch holds at most \(max) \(noun)s, got \(items.count)") }
+        return items
+    }
+
     /// Runs a query parameter's validation; its failure is the request's fault (400).
     static func parsingQuery<Value>(_ parse: () throws(ValidationError) -> Value) throws(APIProblem) -> Value {
         switch Result(catching: parse) {

@@ -9,11 +9,7 @@ extension ObservabilityAPIHandler {
         case .LifecycleEvent(let single):
             bodies = [single]
         case .case2(let batch):
-            guard !batch.isEmpty else { throw APIProblem.badRequest("a batch holds at least one event") }
-            guard batch.count <= 10_000 else {
-                throw APIProblem.badRequest("a batch holds at most 10000 events, got \(batch.count)")
-            }
-            bodies = batch
+            bodies = try APIProblem.batch(batch, max: 10_000, noun: "event")
         }
         var events: [LifecycleEvent] = []
         events.reserveCapacity(bodies.count)

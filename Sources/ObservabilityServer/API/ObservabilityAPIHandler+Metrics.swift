@@ -29,11 +29,7 @@ extension ObservabilityAPIHandler {
         case .MetricSampleInput(let single):
             inputs = [single]
         case .case2(let batch):
-            guard !batch.isEmpty else { throw APIProblem.badRequest("a batch holds at least one sample") }
-            guard batch.count <= SampleQuery.maxLimit else {
-                throw APIProblem.badRequest("a batch holds at most \(SampleQuery.maxLimit) samples, got \(batch.count)")
-            }
-            inputs = batch
+            inputs = try APIProblem.batch(batch, max: SampleQuery.maxLimit, noun: "sample")
         }
         var samples: [MetricSample] = []
         samples.reserveCapacity(inputs.count)
