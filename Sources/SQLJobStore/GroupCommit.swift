@@ -5,9 +5,9 @@ import Synchronization
 /// A transaction costs a lock, a WAL append and (on PostgreSQL) a round trip and a flush,
 /// whatever it holds; a burst of single-sample requests pays that once per request unless
 /// requests share it. The first request to find no flush running starts one: it takes every
-/// request queued so far, runs them in one transaction, each in a savepoint of its own (so
-/// one request's bad data fails that request alone), answers them, and repeats while more
-/// arrived meanwhile. A request alone pays nothing extra.
+/// request queued so far, runs them in one transaction (the flush decides each request's
+/// fate on its own, so one request's bad data fails that request alone), answers them, and
+/// repeats while more arrived meanwhile. A request alone pays nothing extra.
 final class GroupCommit<Item: Sendable>: Sendable {
     /// Runs the requests in one transaction and returns one result per request, in order.
     typealias Flush = @Sendable ([Item]) async throws -> [Result<Void, any Error>]

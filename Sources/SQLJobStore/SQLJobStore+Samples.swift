@@ -23,53 +23,59 @@ extension SQLJobStore {
         try await sampleWrites.submit(samples, weight: samples.count)
     }
 
-    /// Appends several requests' samples in one transaction, each request in a savepoint so
-    /// that its failure (an unknown job, CPU above the allocation) rolls back only its rows.
+    /// Appends several requests' samples in one transaction. Each request is checked on its
+    /// own (its jobs exist, its CPU use fits their allocations) and fails alone; the rows of
+    /// all that pass go in together, with one lookup and one latest-sample update per job.
     static func appendInOneTransaction(_ requests: [[MetricSample]], transactions: TransactionRunner) async throws -> [Result<Void, any Error>] {
         try await transactions.write { connection in
-            if requests.count == 1 {
-                try insertSamples(requests[0], on: connection)
-                return [.success(())]
+            let allocations = try allocatedCPUs(of: Set(requests.joined().map(\.jobID)), on: connection)
+            let results = requests.map { samples in check(samples, against: allocations) }
+            var accepted: [MetricSample] = []
+            for (samples, result) in zip(requests, results) {
+                if case .success = result { accepted.append(contentsOf: samples) }
             }
-            return try requests.map { samples in
-                try connection.execute("SAVEPOINT append_samples")
-                do {
-                    try insertSamples(samples, on: connection)
-                    try connection.execute("RELEASE SAVEPOINT append_samples")
-                    return .success(())
-                } catch let error as SQLError where error.kind == .busy || error.kind == .connection {
-                    throw error
-                } catch {
-                    try connection.execute("ROLLBACK TO SAVEPOINT append_samples")
-                    try connection.execute("RELEASE SAVEPOINT append_samples")
-                    return .failure(error)
-                }
-            }
+            try insert(accepted, on: connection)
+            return results
         }
     }
 
-    private static func insertSamples(_ samples: [MetricSample], on connection: any SQLConnection) throws {
-        var allocatedCPUs: [String: Int?] = [:]
-        for sample in samples where allocatedCPUs[sample.jobID] == nil {
-            guard let row = try connection.execute("SELECT requested_cpus FROM jobs WHERE id = $1", [.text(sample.jobID)]).rows.first else {
-                throw StoreError.jobNotFound(sample.jobID)
+    /// The allocated CPUs of each job that exists (nil when unknown); missing jobs are absent.
+    private static func allocatedCPUs(of jobIDs: Set<String>, on connection: any SQLConnection) throws -> [String: Int?] {
+        var allocations: [String: Int?] = [:]
+        for id in jobIDs.sorted() {
+            if let row = try connection.execute("SELECT requested_cpus FROM jobs WHERE id = $1", [.text(id)]).rows.first {
+                allocations[id] = .some(try row.optionalInt(0))
             }
-            allocatedCPUs[sample.jobID] = .some(try row.optionalInt(0))
         }
-        var newest: [String: MetricSample] = [:]
-        var rows: [[SQLValue]] = []
-        rows.reserveCapacity(samples.count)
+        return allocations
+    }
+
+    private static func check(_ samples: [MetricSample], against allocations: [String: Int?]) -> Result<Void, any Error> {
         for (index, sample) in samples.enumerated() {
-            if let cpus = allocatedCPUs[sample.jobID] ?? nil {
-                try ValidationError.naming(index, of: samples.count) { () throws(ValidationError) in
-                    try sample.validate(allocatedCPUs: cpus)
-                }
+            guard let cpus = allocations[sample.jobID] else {
+                return .failure(StoreError.jobNotFound(sample.jobID))
             }
+            if let cpus {
+                let checked = Result { () throws(ValidationError) in
+                    try ValidationError.naming(index, of: samples.count) { () throws(ValidationError) in
+                        try sample.validate(allocatedCPUs: cpus)
+                    }
+                }
+                if case .failure(let error) = checked { return .failure(error) }
+            }
+        }
+        return .success(())
+    }
+
+    private static func insert(_ samples: [MetricSample], on connection: any SQLConnection) throws {
+        guard !samples.isEmpty else { return }
+        var newest: [String: MetricSample] = [:]
+        let rows = samples.map { sample -> [SQLValue] in
             if let current = newest[sample.jobID], current.time > sample.time {} else { newest[sample.jobID] = sample }
-            rows.append([
+            return [
                 .text(sample.jobID), SQLTime.value(sample.time), .double(sample.cpuUsage),
                 .integer(sample.memoryBytes), SQLValue(sample.gpuUsage), SQLValue(sample.node),
-            ])
+            ]
         }
         try SQLBatch.insert(into: "samples", columns: sampleColumns, rows: rows, on: connection)
         // A fixed order, so that two transactions touching the same jobs cannot deadlock.

@@ -21,6 +21,22 @@ stop_server() {
     if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi
 }
 trap 'stop_server; rm -rf "$work"' EXIT
+
+# SIGTERM is how systemd stops the server: it must finish and exit 0.
+stop_server_gracefully() { # name
+    checks=$((checks + 1))
+    kill -TERM "$pid"
+    local status=0
+    wait "$pid" || status=$?
+    pid=""
+    if [ "$status" = 0 ]; then
+        echo "ok   [$1] SIGTERM: exit 0"
+    else
+        echo "FAIL [$1] SIGTERM: exit $status; log:"
+        tail -n 20 "$work/$1.log"
+        failures=$((failures + 1))
+    fi
+}
 failures=0
 checks=0
 
@@ -79,7 +95,7 @@ run_schemathesis() { # name
 start_server sqlite DATABASE_TYPE=sqlite DATABASE_URL="$work/jobs.db"
 reference_examples sqlite
 run_schemathesis sqlite
-stop_server
+stop_server_gracefully sqlite
 
 if [ -n "$postgres_url" ]; then
     schema="e2e_$$"
@@ -87,7 +103,7 @@ if [ -n "$postgres_url" ]; then
     start_server postgres DATABASE_TYPE=postgres DATABASE_URL="$postgres_url?options=-csearch_path%3D$schema"
     reference_examples postgres
     run_schemathesis postgres
-    stop_server
+    stop_server_gracefully postgres
 fi
 
 echo "e2e: $((checks - failures)) passed, $failures failed"
