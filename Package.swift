@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // C libraries, wrapped once through module maps.
@@ -71,6 +72,12 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
+        // Prometheus and OpenMetrics text, and the job families rendered from the store's state.
+        .target(
+            name: "MetricsExposition",
+            dependencies: ["ObservabilityCore"],
+            swiftSettings: upcomingFeatures
+        ),
         // Types and the server protocol generated from openapi.yaml (symlinked into the target).
         // The generator emits one file per component kind, empty ones included, each with
         // `public import`s that Swift 6 flags as unused; those warnings are in generated code
@@ -86,7 +93,8 @@ let package = Package(
         .target(
             name: "ObservabilityServer",
             dependencies: [
-                "ObservabilityCore", "StorageBackends", "ObservabilityAPI",
+                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -142,6 +150,11 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
+            name: "MetricsExpositionTests",
+            dependencies: ["MetricsExposition", "ObservabilityCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
             name: "JobStoreTests",
             dependencies: [
                 "ObservabilityCore", "SQLJobStore", "StorageBackends", "TestSupport",
@@ -152,7 +165,8 @@ let package = Package(
         .testTarget(
             name: "ObservabilityServerTests",
             dependencies: [
-                "ObservabilityServer", "ObservabilityCore", "StorageBackends", "TestSupport",
+                "ObservabilityServer", "ObservabilityCore", "StorageBackends", "TestSupport", "MetricsExposition",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+public import MetricsExposition
 public import ObservabilityCore
 import ObservabilityAPI
 import OpenAPIHummingbird
@@ -14,7 +15,7 @@ public func buildApplication(
     logger: Logger
 ) throws -> some ApplicationProtocol {
     var application = Application(
-        router: try buildRouter(store: store, auth: configuration.auth),
+        router: try buildRouter(store: store, auth: configuration.auth, jobMetrics: configuration.jobMetrics),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "hpc-obs/\(ServiceVersion.current)"
@@ -30,17 +31,24 @@ public func buildApplication(
 /// Middleware order, outermost first: problem rendering (so every error below answers as
 /// problem+json), 405 for known paths, authentication, then the body guard (415 and 413)
 /// before any decoding.
-public func buildRouter(store: any JobStore, auth: AuthConfiguration = AuthConfiguration()) throws -> Router<BasicRequestContext> {
+public func buildRouter(
+    store: any JobStore,
+    auth: AuthConfiguration = AuthConfiguration(),
+    jobMetrics: JobMetricsConfiguration = JobMetricsConfiguration()
+) throws -> Router<BasicRequestContext> {
     let handler = ObservabilityAPIHandler(store: store)
-    let routes = RouteTableRecorder()
-    try handler.registerHandlers(on: routes)
+    let recorder = RouteTableRecorder()
+    try handler.registerHandlers(on: recorder)
+    var routes = recorder.table
+    routes.add(method: .get, path: "/metrics")
     let router = Router()
     // Middleware applies to the routes added after it.
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: MethodNotAllowedMiddleware(routes: routes.table))
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     router.add(middleware: AuthMiddleware(configuration: auth))
     router.add(middleware: RequestBodyMiddleware())
     router.add(middleware: LocationHeaderMiddleware())
     try handler.registerHandlers(on: router, configuration: APIConfiguration.runtime)
+    MetricsController(store: store, configuration: jobMetrics).register(on: router)
     return router
 }

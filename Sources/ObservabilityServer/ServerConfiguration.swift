@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+public import MetricsExposition
 public import ObservabilityCore
 
 /// Everything `hpc-obs-server` reads from its environment, validated once at start-up.
@@ -20,6 +21,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// `LOG_LEVEL`: trace, debug, info, notice, warning, error or critical. Defaults to `info`.
     public var logLevel: Logger.Level
     public var auth: AuthConfiguration
+    /// `METRICS_JOB_LABELS` (comma-separated; default all) and `METRICS_MAX_JOB_SERIES`
+    /// (default 100,000) shape the per-job series on `/metrics`.
+    public var jobMetrics: JobMetricsConfiguration
     /// `--seed-demo`: fill the store with a demo cluster at start. Not read from the environment.
     public var seedDemo: Bool
 
@@ -31,6 +35,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         postgresPoolSize: Int = 4,
         logLevel: Logger.Level = .info,
         auth: AuthConfiguration = AuthConfiguration(),
+        jobMetrics: JobMetricsConfiguration = JobMetricsConfiguration(),
         seedDemo: Bool = false
     ) {
         self.host = host
@@ -40,6 +45,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.postgresPoolSize = postgresPoolSize
         self.logLevel = logLevel
         self.auth = auth
+        self.jobMetrics = jobMetrics
         self.seedDemo = seedDemo
     }
 
@@ -78,6 +84,21 @@ public struct ServerConfiguration: Sendable, Hashable {
             logLevel = .info
         }
         seedDemo = false
+        jobMetrics = JobMetricsConfiguration(maxSeries: try integer("METRICS_MAX_JOB_SERIES", default: JobMetricsConfiguration.defaultMaxSeries, in: 0...10_000_000))
+        if let names = value("METRICS_JOB_LABELS") {
+            var labels: [JobMetricsConfiguration.Label] = []
+            for name in names.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+                guard let label = JobMetricsConfiguration.Label(rawValue: name) else {
+                    throw ConfigurationError(
+                        variable: "METRICS_JOB_LABELS",
+                        value: names,
+                        accepted: "a comma-separated list of \(JobMetricsConfiguration.Label.allCases.map(\.rawValue).joined(separator: ", ")) (job_id is always kept)"
+                    )
+                }
+                labels.append(label)
+            }
+            jobMetrics.labels = labels.contains(.jobID) ? labels : [.jobID] + labels
+        }
         auth = AuthConfiguration()
         if let token = value("API_TOKEN") {
             auth.token = token

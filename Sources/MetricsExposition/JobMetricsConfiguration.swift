@@ -1,0 +1,27 @@
+/// What per-job series look like, and how many a scrape may hold.
+public struct JobMetricsConfiguration: Sendable, Hashable {
+    /// A label per-job series can carry.
+    public enum Label: String, Sendable, Hashable, CaseIterable {
+        case jobID = "job_id"
+        case user
+        case state
+        case partition
+        case cluster
+        /// The node the newest sample names, when it names one.
+        case node
+    }
+
+    /// Labels on per-job series, `job_id` always among them (without it two jobs' series would
+    /// collide). Dropping `user` suits sites that treat user names as private.
+    public var labels: [Label]
+    /// Per-job series a scrape holds at most; jobs past it (in job id order) are left out
+    /// and counted. Defaults to 100,000.
+    public var maxSeries: Int
+
+    public static let defaultMaxSeries = 100_000
+
+    public init(labels: [Label] = Label.allCases, maxSeries: Int = defaultMaxSeries) {
+        self.labels = labels.contains(.jobID) ? labels : [.jobID] + labels
+        self.maxSeries = maxSeries
+    }
+}

@@ -1,0 +1,103 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+public import ObservabilityCore
+
+/// Renders the reference service's job families from the store's current state.
+///
+/// Per-job series are written at scrape time from the running jobs' newest samples, never
+/// registered one by one: a job that leaves `running` is simply absent from the next scrape,
+/// and a scrape costs one pass over the running jobs, not over sample history.
+public struct JobMetricsRenderer: Sendable {
+    public let configuration: JobMetricsConfiguration
+
+    public init(configuration: JobMetricsConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// What the store holds at scrape time.
+    public struct Input: Sendable {
+        public var running: [RunningJobSnapshot]
+        public var countsByState: [JobState: Int]
+        public var jobsCreated: Int
+        public var now: Date
+
+        public init(running: [RunningJobSnapshot], countsByState: [JobState: Int], jobsCreated: Int, now: Date) {
+            self.running = running
+            self.countsByState = countsByState
+            self.jobsCreated = jobsCreated
+            self.now = now
+        }
+    }
+
+    /// Writes the six families; returns how many per-job series the cap left out.
+    @discardableResult
+    public func render(_ input: Input, into writer: inout MetricsWriter) -> Int {
+        var included: [(labels: [UInt8], snapshot: RunningJobSnapshot)] = []
+        included.reserveCapacity(min(input.running.count, configuration.maxSeries))
+        var series = 0
+        var dropped = 0
+        for snapshot in input.running {
+            let jobSeries = 1 + (snapshot.latestSample.map { $0.gpuUsage == nil ? 2 : 3 } ?? 0)
+            if series + jobSeries > configuration.maxSeries {
+                dropped += jobSeries
+                continue
+            }
+            series += jobSeries
+            included.append((labelBlock(for: snapshot), snapshot))
+        }
+
+        writer.family("hpc_job_runtime_seconds", type: .gauge, help: "Seconds a running job has run so far.")
+        for (labels, snapshot) in included {
+            writer.sample("hpc_job_runtime_seconds", labels: labels, snapshot.job.runtime(at: input.now))
+        }
+        writer.family(
+            "hpc_job_cpu_usage_percent",
+            type: .gauge,
+            help: "CPU use of a running job from its newest sample, in percent of one core (100 = one busy core)."
+        )
+        for (labels, snapshot) in included {
+            if let sample = snapshot.latestSample { writer.sample("hpc_job_cpu_usage_percent", labels: labels, sample.cpuUsage) }
+        }
+        writer.family("hpc_job_memory_usage_bytes", type: .gauge, help: "Resident memory of a running job from its newest sample, in bytes.")
+        for (labels, snapshot) in included {
+            if let sample = snapshot.latestSample { writer.sample("hpc_job_memory_usage_bytes", labels: labels, sample.memoryBytes) }
+        }
+        writer.family("hpc_job_gpu_usage_percent", type: .gauge, help: "Mean GPU utilisation of a running job from its newest sample, in percent.")
+        for (labels, snapshot) in included {
+            if let gpu = snapshot.latestSample?.gpuUsage { writer.sample("hpc_job_gpu_usage_percent", labels: labels, gpu) }
+        }
+        writer.family(
+            "hpc_job_state_total",
+            type: .gauge,
+            help: "Jobs in each state now. A gauge despite the _total suffix, named as the service this one replaces named it."
+        )
+        for state in JobState.allCases {
+            let labels = MetricsWriter.labelBlock([("state", state.rawValue)])
+            writer.sample("hpc_job_state_total", labels: labels, Int64(input.countsByState[state] ?? 0))
+        }
+        writer.family("hpc_job_total", type: .counter, help: "Jobs ever recorded; deleting jobs does not lower it.")
+        writer.sample("hpc_job_total", Int64(input.jobsCreated))
+        return dropped
+    }
+
+    private func labelBlock(for snapshot: RunningJobSnapshot) -> [UInt8] {
+        let job = snapshot.job
+        var labels: [(name: String, value: String)] = []
+        labels.reserveCapacity(configuration.labels.count)
+        for label in configuration.labels {
+            let value: String? = switch label {
+            case .jobID: job.id
+            case .user: job.user
+            case .state: job.state.rawValue
+            case .partition: job.partition ?? ""
+            case .cluster: job.cluster ?? ""
+            case .node: snapshot.latestSample?.node
+            }
+            if let value { labels.append((label.rawValue, value)) }
+        }
+        return MetricsWriter.labelBlock(labels)
+    }
+}

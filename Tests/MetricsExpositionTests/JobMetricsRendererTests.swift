@@ -1,0 +1,70 @@
+import Foundation
+import MetricsExposition
+import ObservabilityCore
+import Testing
+
+@Suite("Job families")
+struct JobMetricsRendererTests {
+    let now = Date(timeIntervalSince1970: 1_780_000_000)
+
+    func snapshot(_ id: String, user: String = "alice", gpu: Double? = nil, node: String? = "n1", sampled: Bool = true) -> RunningJobSnapshot {
+        let job = Job(id: id, user: user, nodes: ["n1"], state: .running, partition: "gpu", cluster: "hpc1", submitTime: now.addingTimeInterval(-600), startTime: now.addingTimeInterval(-300))
+        let sample = sampled ? MetricSample(jobID: id, time: now, cpuUsage: 150, memoryBytes: 4096 << 20, gpuUsage: gpu, node: node) : nil
+        return RunningJobSnapshot(job: job, latestSample: sample)
+    }
+
+    func render(_ running: [RunningJobSnapshot], configuration: JobMetricsConfiguration = JobMetricsConfiguration(), format: ExpositionFormat = .prometheusText) -> (String, Int) {
+        var writer = MetricsWriter(format: format)
+        let dropped = JobMetricsRenderer(configuration: configuration).render(
+            .init(running: running, countsByState: [.running: running.count, .completed: 7], jobsCreated: 12, now: now),
+            into: &writer
+        )
+        writer.finish()
+        return (String(decoding: writer.bytes, as: UTF8.self), dropped)
+    }
+
+    @Test func rendersTheReferenceFamiliesWithJobLabels() {
+        let (text, dropped) = render([snapshot("42", gpu: 80)])
+        #expect(dropped == 0)
+        let labels = #"{job_id="42",user="alice",state="running",partition="gpu",cluster="hpc1",node="n1"}"#
+        #expect(text.contains("hpc_job_runtime_seconds\(labels) 300\n"))
+        #expect(text.contains("hpc_job_cpu_usage_percent\(labels) 150\n"))
+        #expect(text.contains("hpc_job_memory_usage_bytes\(labels) 4294967296\n"))
+        #expect(text.contains("hpc_job_gpu_usage_percent\(labels) 80\n"))
+        #expect(text.contains("# TYPE hpc_job_state_total gauge\n"))
+        #expect(text.contains(#"hpc_job_state_total{state="completed"} 7"#))
+        #expect(text.contains(#"hpc_job_state_total{state="out_of_memory"} 0"#))
+        #expect(text.contains("# TYPE hpc_job_total counter\nhpc_job_total 12\n"))
+        for family in ["hpc_job_runtime_seconds", "hpc_job_cpu_usage_percent", "hpc_job_memory_usage_bytes", "hpc_job_gpu_usage_percent", "hpc_job_state_total", "hpc_job_total"] {
+            #expect(text.contains("# HELP \(family) "), "\(family) has HELP")
+        }
+    }
+
+    @Test func aJobWithoutSamplesHasOnlyARuntimeAndNoGPUNoGPUSeries() {
+        let (text, _) = render([snapshot("1", sampled: false), snapshot("2", gpu: nil, node: nil)])
+        #expect(text.contains(#"hpc_job_runtime_seconds{job_id="1""#))
+        #expect(!text.contains(#"hpc_job_cpu_usage_percent{job_id="1""#))
+        #expect(text.contains(#"hpc_job_cpu_usage_percent{job_id="2",user="alice",state="running",partition="gpu",cluster="hpc1"} 150"#))
+        #expect(!text.contains("hpc_job_gpu_usage_percent{"))
+    }
+
+    @Test func labelsCanBeDroppedButJobIDStays() {
+        let (text, _) = render([snapshot("7")], configuration: JobMetricsConfiguration(labels: [.state, .partition]))
+        #expect(text.contains(#"hpc_job_runtime_seconds{job_id="7",state="running",partition="gpu"} 300"#))
+        #expect(!text.contains("user="))
+    }
+
+    @Test func theCapCutsWholeJobsAndCountsTheirSeries() {
+        let running = (0..<10).map { snapshot("j\($0)", gpu: 50) }
+        let (text, dropped) = render(running, configuration: JobMetricsConfiguration(maxSeries: 9))
+        #expect(dropped == 8 * 4)
+        #expect(text.contains(#"job_id="j1""#))
+        #expect(!text.contains(#"job_id="j2""#))
+    }
+
+    @Test func openMetricsOutputEndsWithEOF() {
+        let (text, _) = render([snapshot("42")], format: .openMetrics)
+        #expect(text.hasSuffix("# EOF\n"))
+        #expect(text.contains("# TYPE hpc_job counter\nhpc_job_total 12\n"))
+    }
+}

@@ -1,0 +1,73 @@
+import CompressNIO
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MetricsExposition
+import ObservabilityCore
+@testable import ObservabilityServer
+import TestSupport
+import Testing
+
+@Suite("GET /metrics")
+struct MetricsEndpointTests {
+    @Test(arguments: TestBackend.available)
+    func seriesFollowTheStoreAndVanishWhenAJobEnds(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "42", "user": "alice", "state": "running", "partition": "gpu", "requestedCpus": 4}"#)
+            try await client.send(.post, "/v1/jobs/42/metrics", json: #"{"cpuUsage": 75.5, "memoryUsageMb": 4096, "gpuUsage": 50.0, "node": "gpu01"}"#)
+            let scrape = try await client.send(.get, "/metrics")
+            #expect(scrape.status == .ok)
+            #expect(scrape.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
+            let text = String(buffer: scrape.body)
+            #expect(text.contains(#"hpc_job_cpu_usage_percent{job_id="42",user="alice",state="running",partition="gpu",cluster="",node="gpu01"} 75.5"#))
+            #expect(text.contains(#"hpc_job_memory_usage_bytes{job_id="42",user="alice",state="running",partition="gpu",cluster="",node="gpu01"} 4294967296"#))
+            #expect(text.contains("hpc_job_total 1\n"))
+            #expect(text.contains("process_resident_memory_bytes "))
+
+            try await client.send(.patch, "/v1/jobs/42", json: #"{"state": "completed"}"#)
+            let after = String(buffer: try await client.send(.get, "/metrics").body)
+            #expect(!after.contains(#"job_id="42""#))
+            #expect(after.contains(#"hpc_job_state_total{state="completed"} 1"#))
+            try await client.send(.delete, "/v1/jobs/42")
+            #expect(String(buffer: try await client.send(.get, "/metrics").body).contains("hpc_job_total 1\n"))
+        }
+    }
+
+    @Test func openMetricsAndGzipAreNegotiated() async throws {
+        try await withAPI(.sqlite) { client, _ in
+            let openMetrics = try await client.send(
+                .get, "/metrics",
+                headers: [.accept: "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4", .acceptEncoding: "gzip"]
+            )
+            #expect(openMetrics.headers[.contentType] == "application/openmetrics-text; version=1.0.0; charset=utf-8")
+            #expect(openMetrics.headers[.contentEncoding] == "gzip")
+            var compressed = openMetrics.body
+            let text = String(buffer: try compressed.decompress(with: .gzip()))
+            #expect(text.hasSuffix("# EOF\n"))
+            #expect(text.contains("# TYPE hpc_job counter\n"))
+
+            let plain = try await client.send(.get, "/metrics", headers: [.acceptEncoding: "gzip;q=0, identity"])
+            #expect(plain.headers[.contentEncoding] == nil)
+            #expect(String(buffer: plain.body).contains("# TYPE hpc_job_total counter\n"))
+            #expect(try await client.send(.post, "/metrics", json: "{}").status == .methodNotAllowed)
+        }
+    }
+
+    @Test func processMetricsParseProcStat() throws {
+        let stat = "1234 (hpc obs (x)) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 8 0 500 104857600 2560 18446744073709551615"
+        let metrics = try #require(ProcessMetrics.parse(stat: stat, bootTime: 1_700_000_000, ticksPerSecond: 100, pageSize: 4_096, openFileDescriptors: 12, maxFileDescriptors: 1_024))
+        #expect(metrics.cpuSeconds == 3)
+        #expect(metrics.residentBytes == 2_560 * 4_096)
+        #expect(metrics.virtualBytes == 104_857_600)
+        #expect(metrics.startTimeSeconds == 1_700_000_005)
+        #expect(ProcessMetrics.parse(stat: "garbage", bootTime: 0, ticksPerSecond: 100, pageSize: 4_096, openFileDescriptors: 0, maxFileDescriptors: nil) == nil)
+    }
+
+    @Test func metricsConfigurationIsValidated() throws {
+        let configuration = try ServerConfiguration(environment: ["METRICS_JOB_LABELS": "state, partition", "METRICS_MAX_JOB_SERIES": "500"])
+        #expect(configuration.jobMetrics.labels == [.jobID, .state, .partition])
+        #expect(configuration.jobMetrics.maxSeries == 500)
+        let error = #expect(throws: ConfigurationError.self) { try ServerConfiguration(environment: ["METRICS_JOB_LABELS": "job_id,colour"]) }
+        #expect(error?.variable == "METRICS_JOB_LABELS")
+    }
+}
