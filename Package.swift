@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries, wrapped once through module maps.
@@ -75,7 +76,10 @@ let package = Package(
         // Prometheus and OpenMetrics text, and the job families rendered from the store's state.
         .target(
             name: "MetricsExposition",
-            dependencies: ["ObservabilityCore"],
+            dependencies: [
+                "ObservabilityCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         // Types and the server protocol generated from openapi.yaml (symlinked into the target).
@@ -95,6 +99,7 @@ let package = Package(
             dependencies: [
                 "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition",
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -151,7 +156,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MetricsExpositionTests",
-            dependencies: ["MetricsExposition", "ObservabilityCore"],
+            dependencies: [
+                "MetricsExposition", "ObservabilityCore",
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

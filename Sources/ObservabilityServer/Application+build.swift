@@ -28,27 +28,30 @@ public func buildApplication(
 
 /// The routes and middleware, without a listening socket.
 ///
-/// Middleware order, outermost first: problem rendering (so every error below answers as
+/// Middleware order, outermost first: request timing, problem rendering (so every error below answers as
 /// problem+json), 405 for known paths, authentication, then the body guard (415 and 413)
 /// before any decoding.
 public func buildRouter(
     store: any JobStore,
     auth: AuthConfiguration = AuthConfiguration(),
-    jobMetrics: JobMetricsConfiguration = JobMetricsConfiguration()
+    jobMetrics: JobMetricsConfiguration = JobMetricsConfiguration(),
+    serviceMetrics: ServiceMetrics = ServiceMetrics()
 ) throws -> Router<BasicRequestContext> {
-    let handler = ObservabilityAPIHandler(store: store)
+    let store = InstrumentedJobStore(base: store, metrics: serviceMetrics)
+    let handler = ObservabilityAPIHandler(store: store, metrics: serviceMetrics)
     let recorder = RouteTableRecorder()
     try handler.registerHandlers(on: recorder)
     var routes = recorder.table
     routes.add(method: .get, path: "/metrics")
     let router = Router()
     // Middleware applies to the routes added after it.
+    router.add(middleware: RequestMetricsMiddleware(metrics: serviceMetrics))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     router.add(middleware: AuthMiddleware(configuration: auth))
     router.add(middleware: RequestBodyMiddleware())
     router.add(middleware: LocationHeaderMiddleware())
     try handler.registerHandlers(on: router, configuration: APIConfiguration.runtime)
-    MetricsController(store: store, configuration: jobMetrics).register(on: router)
+    MetricsController(store: store, configuration: jobMetrics, serviceMetrics: serviceMetrics).register(on: router)
     return router
 }

@@ -23,6 +23,9 @@ struct MetricsEndpointTests {
             #expect(text.contains(#"hpc_job_memory_usage_bytes{job_id="42",user="alice",state="running",partition="gpu",cluster="",node="gpu01"} 4294967296"#))
             #expect(text.contains("hpc_job_total 1\n"))
             #expect(text.contains("process_resident_memory_bytes "))
+            #expect(text.contains("hpc_obs_samples_ingested_total 1\n"))
+            #expect(text.contains(#"hpc_obs_http_request_duration_seconds_count{method="POST",route="/v1/jobs",status="201"} 1"#))
+            #expect(text.contains(#"hpc_obs_store_operation_duration_seconds_count{operation="appendSamples"} 1"#))
 
             try await client.send(.patch, "/v1/jobs/42", json: #"{"state": "completed"}"#)
             let after = String(buffer: try await client.send(.get, "/metrics").body)

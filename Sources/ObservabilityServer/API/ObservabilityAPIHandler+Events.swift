@@ -22,6 +22,7 @@ extension ObservabilityAPIHandler {
         let results = zip(events, outcomes).map { event, outcome in
             Components.Schemas.EventResult(outcome, eventID: event.id)
         }
+        for result in results { metrics.recordEvent(outcome: result.outcome.rawValue) }
         return .ok(.init(body: .json(.init(results: results))))
     }
 }

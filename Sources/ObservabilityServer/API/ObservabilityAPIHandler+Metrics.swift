@@ -1,4 +1,5 @@
 import Foundation
+import CoreMetrics
 import ObservabilityAPI
 import ObservabilityCore
 
@@ -39,6 +40,7 @@ extension ObservabilityAPIHandler {
             })
         }
         try await store.appendSamples(samples)
+        metrics.samplesIngested.increment(by: Int64(samples.count))
         return .created(.init(body: .json(.init(jobId: jobID, accepted: Int64(samples.count)))))
     }
 }

@@ -8,11 +8,13 @@ import ObservabilityCore
 /// the core; every error becomes a problem response in ``APIProblem``.
 struct ObservabilityAPIHandler: APIProtocol {
     let store: any JobStore
+    let metrics: ServiceMetrics
     /// The current time; tests fix it.
     let now: @Sendable () -> Date
 
-    init(store: any JobStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(store: any JobStore, metrics: ServiceMetrics, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.metrics = metrics
         self.now = now
     }
 

@@ -14,12 +14,14 @@ import Synchronization
 final class MetricsController: Sendable {
     let store: any JobStore
     let renderer: JobMetricsRenderer
+    let serviceMetrics: ServiceMetrics
     /// Per-job series the cap has left out, over the server's life.
     private let droppedSeries = Atomic<Int>(0)
 
-    init(store: any JobStore, configuration: JobMetricsConfiguration) {
+    init(store: any JobStore, configuration: JobMetricsConfiguration, serviceMetrics: ServiceMetrics) {
         self.store = store
         renderer = JobMetricsRenderer(configuration: configuration)
+        self.serviceMetrics = serviceMetrics
     }
 
     func register(on router: Router<BasicRequestContext>) {
@@ -45,6 +47,7 @@ final class MetricsController: Sendable {
             help: "Per-job series left out of scrapes because of METRICS_MAX_JOB_SERIES."
         )
         writer.sample("hpc_obs_job_series_dropped_total", Int64(droppedTotal))
+        serviceMetrics.registry.render(into: &writer)
         ProcessMetrics.current()?.render(into: &writer)
         writer.finish()
 

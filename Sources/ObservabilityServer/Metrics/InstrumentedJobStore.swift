@@ -1,0 +1,58 @@
+import Foundation
+import ObservabilityCore
+
+/// A ``JobStore`` that times every operation and counts failures into ``ServiceMetrics``.
+struct InstrumentedJobStore: JobStore {
+    let base: any JobStore
+    let metrics: ServiceMetrics
+
+    private func measure<Result>(_ operation: String, _ body: () async throws -> Result) async throws -> Result {
+        let start = ContinuousClock.now
+        do {
+            let result = try await body()
+            metrics.recordStoreOperation(operation, nanoseconds: Self.nanoseconds(since: start), errorCode: nil)
+            return result
+        } catch {
+            let code = switch error {
+            case let error as StoreError: error.code.description
+            case is ValidationError: "invalidInput"
+            case is JobTransitionError: "illegalTransition"
+            default: "other"
+            }
+            metrics.recordStoreOperation(operation, nanoseconds: Self.nanoseconds(since: start), errorCode: code)
+            throw error
+        }
+    }
+
+    private static func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+    }
+
+    func createJob(_ job: Job) async throws -> Job { try await measure("createJob") { try await base.createJob(job) } }
+    func job(id: String) async throws -> Job? { try await measure("getJob") { try await base.job(id: id) } }
+    func updateJob(id: String, _ update: JobUpdate, now: Date) async throws -> Job {
+        try await measure("updateJob") { try await base.updateJob(id: id, update, now: now) }
+    }
+    func deleteJob(id: String) async throws { try await measure("deleteJob") { try await base.deleteJob(id: id) } }
+    func listJobs(_ filter: JobFilter, page: JobPage) async throws -> JobListing {
+        try await measure("listJobs") { try await base.listJobs(filter, page: page) }
+    }
+    func appendSamples(_ samples: [MetricSample]) async throws {
+        try await measure("appendSamples") { try await base.appendSamples(samples) }
+    }
+    func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample] {
+        try await measure("readSamples") { try await base.samples(jobID: jobID, query) }
+    }
+    func runningJobSnapshots() async throws -> [RunningJobSnapshot] {
+        try await measure("runningJobSnapshots") { try await base.runningJobSnapshots() }
+    }
+    func jobCountsByState() async throws -> [JobState: Int] { try await measure("jobCountsByState") { try await base.jobCountsByState() } }
+    func jobsCreatedTotal() async throws -> Int { try await measure("jobsCreatedTotal") { try await base.jobsCreatedTotal() } }
+    func deleteSamples(olderThan cutoff: Date) async throws -> Int {
+        try await measure("deleteSamples") { try await base.deleteSamples(olderThan: cutoff) }
+    }
+    func apply(_ events: [LifecycleEvent]) async throws -> [EventOutcome] { try await measure("applyEvents") { try await base.apply(events) } }
+    func checkHealth() async throws { try await measure("checkHealth") { try await base.checkHealth() } }
+    func close() async { await base.close() }
+}
