@@ -85,19 +85,17 @@ public struct JobMetricsRenderer: Sendable {
 
     private func labelBlock(for snapshot: RunningJobSnapshot) -> [UInt8] {
         let job = snapshot.job
-        var labels: [(name: String, value: String)] = []
-        labels.reserveCapacity(configuration.labels.count)
+        var block = LabelBlock()
         for label in configuration.labels {
-            let value: String? = switch label {
-            case .jobID: job.id
-            case .user: job.user
-            case .state: job.state.rawValue
-            case .partition: job.partition ?? ""
-            case .cluster: job.cluster ?? ""
-            case .node: snapshot.latestSample?.node
+            switch label {
+            case .jobID: block.add("job_id", job.id)
+            case .user: block.add("user", job.user)
+            case .state: block.add("state", job.state.rawValue)
+            case .partition: block.add("partition", job.partition ?? "")
+            case .cluster: block.add("cluster", job.cluster ?? "")
+            case .node: if let node = snapshot.latestSample?.node { block.add("node", node) }
             }
-            if let value { labels.append((label.rawValue, value)) }
         }
-        return MetricsWriter.labelBlock(labels)
+        return block.bytes
     }
 }

@@ -32,18 +32,9 @@ public struct MetricsWriter: Sendable {
 
     /// Bytes for `{name="value",…}` (empty without labels), to pass to ``sample(_:labels:_:)``.
     public static func labelBlock(_ labels: [(name: String, value: String)]) -> [UInt8] {
-        guard !labels.isEmpty else { return [] }
-        var writer = MetricsWriter(format: .prometheusText, reservingCapacity: 64)
-        writer.append("{")
-        for (index, label) in labels.enumerated() {
-            if index > 0 { writer.append(",") }
-            writer.append(label.name)
-            writer.append("=\"")
-            writer.appendEscaped(label.value, quotes: true)
-            writer.append("\"")
-        }
-        writer.append("}")
-        return writer.bytes
+        var block = LabelBlock()
+        for label in labels { block.add(label.name, label.value) }
+        return block.bytes
     }
 
     public mutating func sample(_ name: String, labels: [UInt8] = [], _ value: Double) {
@@ -58,7 +49,7 @@ public struct MetricsWriter: Sendable {
         append(name)
         bytes.append(contentsOf: labels)
         append(" ")
-        append(String(value))
+        appendInteger(value)
         append("\n")
     }
 
@@ -69,6 +60,23 @@ public struct MetricsWriter: Sendable {
 
     // MARK: Bytes
 
+    /// Decimal digits without a `String` in between: most samples are integers (bytes, counts).
+    mutating func appendInteger(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
     mutating func append(_ text: some StringProtocol) {
         bytes.append(contentsOf: text.utf8)
     }
@@ -76,6 +84,10 @@ public struct MetricsWriter: Sendable {
     /// Label values escape backslash, double quote and newline; HELP text escapes backslash
     /// and newline. Everything else, UTF-8 included, passes as it is.
     mutating func appendEscaped(_ text: String, quotes: Bool) {
+        Self.appendEscaped(text, quotes: quotes, to: &bytes)
+    }
+
+    static func appendEscaped(_ text: String, quotes: Bool, to bytes: inout [UInt8]) {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -92,9 +104,29 @@ public struct MetricsWriter: Sendable {
         } else if value.isInfinite {
             append(value > 0 ? "+Inf" : "-Inf")
         } else if value == value.rounded(), abs(value) < 1e15 {
-            append(String(Int64(value)))
+            appendInteger(Int64(value))
         } else {
             append(String(value))
         }
+    }
+}
+
+/// Builds `{name="value",…}` bytes label by label, without intermediate arrays.
+public struct LabelBlock: Sendable {
+    private var content: [UInt8] = []
+
+    public init() {}
+
+    public mutating func add(_ name: String, _ value: String) {
+        content.append(content.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+        content.append(contentsOf: name.utf8)
+        content.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+        MetricsWriter.appendEscaped(value, quotes: true, to: &content)
+        content.append(UInt8(ascii: "\""))
+    }
+
+    /// The finished block, empty when no label was added.
+    public var bytes: [UInt8] {
+        content.isEmpty ? [] : content + [UInt8(ascii: "}")]
     }
 }

@@ -12,7 +12,7 @@ struct StoreBench: AsyncParsableCommand {
         commandName: "hpc-obs-storebench",
         abstract: "Append-throughput benchmark and test writer for the hpc-obs storage core.",
         discussion: "The database comes from DATABASE_TYPE and DATABASE_URL, as for hpc-obs-server.",
-        subcommands: [Append.self, EmitSQL.self, Migrate.self]
+        subcommands: [Append.self, EmitSQL.self, Migrate.self, SeedRunning.self]
     )
 }
 
@@ -85,6 +85,41 @@ extension StoreBench {
                 throw error
             }
             await store.close()
+        }
+    }
+
+    struct SeedRunning: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "seed-running",
+            abstract: "Create running jobs, each with one sample (half of them with GPU use), for /metrics benchmarks."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "How many running jobs.") var jobs = 10_000
+
+        func run() async throws {
+            let store = try await JobStoreFactory.open(try database.configuration(), logger: Logger(label: "storebench"))
+            let now = Date()
+            var start = 0
+            while start < jobs {
+                let end = min(start + 1_000, jobs)
+                let events = (start..<end).map { index in
+                    LifecycleEvent(
+                        id: "seed-\(index)", jobID: "\(1_000_000 + index)", kind: .started, time: now, user: "user\(index % 50)",
+                        nodes: ["cn\(index % 2_000)"], partition: index.isMultiple(of: 3) ? "gpu" : "batch", cluster: "bench", requestedCPUs: 32
+                    )
+                }
+                _ = try await store.apply(events)
+                try await store.appendSamples((start..<end).map { index in Self.sample(index: index, at: now) })
+                start = end
+            }
+            await store.close()
+        }
+
+        static func sample(index: Int, at now: Date) -> MetricSample {
+            let cpu = Double(index % 3_200) / 1.5
+            let memory = Int64(index % 64 + 1) << 30
+            let gpu: Double? = index.isMultiple(of: 2) ? Double(index % 100) : nil
+            return MetricSample(jobID: "\(1_000_000 + index)", time: now, cpuUsage: cpu, memoryBytes: memory, gpuUsage: gpu, node: "cn\(index % 2_000)")
         }
     }
 

@@ -55,6 +55,14 @@ else
     failures=$((failures + 1))
 fi
 
+checks=$((checks + 1))
+if promtool check rules packaging/examples/hpc-obs-rules.yml >/dev/null && promtool check config packaging/examples/prometheus.yml >/dev/null; then
+    echo "ok   packaging/examples: rules and scrape config pass promtool"
+else
+    echo "FAIL packaging/examples: promtool refuses the rules or the scrape config"
+    failures=$((failures + 1))
+fi
+
 prom_port=$(free_port)
 cat >"$work/prometheus.yml" <<YAML
 global:
