@@ -12,6 +12,7 @@
 # Traffic stays on 127.0.0.1; every run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Tests/testbed/common.sh
 export PATH="/opt/swift/usr/bin:$PATH"
 seconds=${1:-10}
 
@@ -34,16 +35,13 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # Our server, SQLite, as the quick start runs it.
 port=$(free_port)
 DATABASE_URL="$work/jobs.db" HOST=127.0.0.1 PORT=$port "$server" >"$work/server.log" 2>&1 &
 pids+=($!)
 base=http://127.0.0.1:$port
-for _ in $(seq 1 100); do curl -fsS "$base/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_for_url "$base/v1/health" hpc-obs-httpbench
 curl -fsS -X POST "$base/v1/jobs" -H 'Content-Type: application/json' -d '{"id": "bench", "user": "bench", "requestedCpus": 128, "state": "running"}' >/dev/null
 for i in $(seq 1 200); do
     echo "{\"id\": \"list-$i\", \"user\": \"user$((i % 7))\", \"nodes\": [\"cn$((i % 50))\"], \"partition\": \"batch\", \"state\": \"running\", \"requestedCpus\": 8}"

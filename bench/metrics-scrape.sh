@@ -6,6 +6,7 @@
 #   bench/metrics-scrape.sh [SCRAPES]   # per size; default 30
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Tests/testbed/common.sh
 export PATH="/opt/swift/usr/bin:$PATH"
 scrapes=${1:-30}
 
@@ -23,9 +24,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 nginx_port=$(free_port)
 mkdir -p "$work/www"
@@ -55,7 +53,7 @@ for jobs in 1000 10000 100000; do
         "$bin/hpc-obs-server" >"$work/server-$jobs.log" 2>&1 &
     pid=$!
     pids+=("$pid")
-    for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+    wait_for_url "http://127.0.0.1:$port/v1/health" hpc-obs-server
     curl -fsS "http://127.0.0.1:$port/metrics" -o "$work/www/metrics-$jobs.txt"
     rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
     hwm_before=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")

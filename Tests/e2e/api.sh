@@ -11,6 +11,7 @@
 #      operation, checking for 5xx responses and responses that break the schema.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. Tests/testbed/common.sh
 
 server=${1:?usage: api.sh SERVER_BINARY [POSTGRES_URL]}
 postgres_url=${2:-}
@@ -40,9 +41,6 @@ stop_server_gracefully() { # name
 failures=0
 checks=0
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 start_server() { # name, then environment assignments
     local name=$1
@@ -50,13 +48,7 @@ start_server() { # name, then environment assignments
     port=$(free_port)
     env "$@" HOST=127.0.0.1 PORT="$port" LOG_LEVEL=warning "$server" --seed-demo >"$work/$name.log" 2>&1 &
     pid=$!
-    for _ in $(seq 1 100); do
-        if curl -fsS "http://127.0.0.1:$port/v1/health" >/dev/null 2>&1; then return 0; fi
-        sleep 0.1
-    done
-    echo "api.sh: the server ($name) did not become healthy; its log:" >&2
-    cat "$work/$name.log" >&2
-    exit 1
+    wait_for_url "http://127.0.0.1:$port/v1/health" "hpc-obs-server ($name)" || { cat "$work/$name.log" >&2; exit 1; }
 }
 
 reference_examples() { # name

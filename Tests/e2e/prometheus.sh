@@ -6,6 +6,7 @@
 #   Tests/e2e/prometheus.sh SERVER_BINARY
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. Tests/testbed/common.sh
 
 server=${1:?usage: prometheus.sh SERVER_BINARY}
 work=$(mktemp -d /tmp/hpc-obs-prometheus.XXXXXX)
@@ -18,23 +19,12 @@ cleanup() {
 trap cleanup EXIT
 failures=0
 checks=0
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-wait_for() { # url, what
-    for _ in $(seq 1 150); do
-        if curl -fsS "$1" >/dev/null 2>&1; then return 0; fi
-        sleep 0.2
-    done
-    echo "prometheus.sh: $2 did not come up" >&2
-    exit 1
-}
 
 port=$(free_port)
 DATABASE_URL="$work/jobs.db" HOST=127.0.0.1 PORT=$port LOG_LEVEL=warning "$server" >"$work/server.log" 2>&1 &
 pids+=($!)
 base=http://127.0.0.1:$port
-wait_for "$base/v1/health" hpc-obs-server
+wait_for_url "$base/v1/health" hpc-obs-server
 
 post() { curl -fsS -X "$1" "$base$2" -H 'Content-Type: application/json' -d "$3" >/dev/null; }
 post POST /v1/jobs '{"id": "p-1", "user": "alice", "state": "running", "partition": "batch", "requestedCpus": 4}'
@@ -77,7 +67,7 @@ prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data"
     --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
 pids+=($!)
 prom=http://127.0.0.1:$prom_port
-wait_for "$prom/-/ready" Prometheus
+wait_for_url "$prom/-/ready" Prometheus
 
 query() { # promql → the result vector as JSON
     curl -fsS --get "$prom/api/v1/query" --data-urlencode "query=$1" | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["data"]["result"]))'

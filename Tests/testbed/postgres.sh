@@ -9,6 +9,7 @@
 # system user, because initdb refuses to run as root. Durability is off (fsync=off) for speed,
 # unless HPC_OBS_PG_DURABLE=1, which benchmarks set to measure PostgreSQL as sites run it.
 set -euo pipefail
+. "$(dirname "$0")/common.sh"
 
 action=${1:?usage: postgres.sh start|stop DIR}
 dir=${2:?usage: postgres.sh start|stop DIR}
@@ -27,9 +28,6 @@ run_as_postgres() {
     fi
 }
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 case "$action" in
 start)
