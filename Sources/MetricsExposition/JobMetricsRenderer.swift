@@ -32,9 +32,21 @@ public struct JobMetricsRenderer: Sendable {
         }
     }
 
-    /// Writes the six families; returns how many per-job series the cap left out.
-    @discardableResult
-    public func render(_ input: Input, into writer: inout MetricsWriter) -> Int {
+    /// The six families, in the order they are written.
+    public enum Family: CaseIterable, Sendable {
+        case runtime, cpu, memory, gpu, states, total
+    }
+
+    /// The input with each included job's label block built once, ready to be written family
+    /// by family, so that a caller can send each family as it is written.
+    public struct Prepared: Sendable {
+        let included: [(labels: [UInt8], snapshot: RunningJobSnapshot)]
+        let input: Input
+        /// Per-job series the cap left out of this scrape.
+        public let droppedSeries: Int
+    }
+
+    public func prepare(_ input: Input) -> Prepared {
         var included: [(labels: [UInt8], snapshot: RunningJobSnapshot)] = []
         included.reserveCapacity(min(input.running.count, configuration.maxSeries))
         var series = 0
@@ -48,39 +60,60 @@ public struct JobMetricsRenderer: Sendable {
             series += jobSeries
             included.append((labelBlock(for: snapshot), snapshot))
         }
+        return Prepared(included: included, input: input, droppedSeries: dropped)
+    }
 
-        writer.family("hpc_job_runtime_seconds", type: .gauge, help: "Seconds a running job has run so far.")
-        for (labels, snapshot) in included {
-            writer.sample("hpc_job_runtime_seconds", labels: labels, snapshot.job.runtime(at: input.now))
+    /// Writes the six families at once; returns how many per-job series the cap left out.
+    @discardableResult
+    public func render(_ input: Input, into writer: inout MetricsWriter) -> Int {
+        let prepared = prepare(input)
+        for family in Family.allCases { write(family, of: prepared, into: &writer) }
+        return prepared.droppedSeries
+    }
+
+    public func write(_ family: Family, of prepared: Prepared, into writer: inout MetricsWriter) {
+        let included = prepared.included
+        switch family {
+        case .runtime:
+            writer.family("hpc_job_runtime_seconds", type: .gauge, help: "Seconds a running job has run so far.")
+            for (labels, snapshot) in included {
+                // Milliseconds are plenty, and keep the number short to write.
+                let runtime = (snapshot.job.runtime(at: prepared.input.now) * 1_000).rounded() / 1_000
+                writer.sample("hpc_job_runtime_seconds", labels: labels, runtime)
+            }
+        case .cpu:
+            writer.family(
+                "hpc_job_cpu_usage_percent",
+                type: .gauge,
+                help: "CPU use of a running job from its newest sample, in percent of one core (100 = one busy core)."
+            )
+            for (labels, snapshot) in included {
+                if let sample = snapshot.latestSample { writer.sample("hpc_job_cpu_usage_percent", labels: labels, sample.cpuUsage) }
+            }
+        case .memory:
+            writer.family("hpc_job_memory_usage_bytes", type: .gauge, help: "Resident memory of a running job from its newest sample, in bytes.")
+            for (labels, snapshot) in included {
+                if let sample = snapshot.latestSample { writer.sample("hpc_job_memory_usage_bytes", labels: labels, sample.memoryBytes) }
+            }
+        case .gpu:
+            writer.family("hpc_job_gpu_usage_percent", type: .gauge, help: "Mean GPU utilisation of a running job from its newest sample, in percent.")
+            for (labels, snapshot) in included {
+                if let gpu = snapshot.latestSample?.gpuUsage { writer.sample("hpc_job_gpu_usage_percent", labels: labels, gpu) }
+            }
+        case .states:
+            writer.family(
+                "hpc_job_state_total",
+                type: .gauge,
+                help: "Jobs in each state now. A gauge despite the _total suffix, named as the service this one replaces named it."
+            )
+            for state in JobState.allCases {
+                let labels = MetricsWriter.labelBlock([("state", state.rawValue)])
+                writer.sample("hpc_job_state_total", labels: labels, Int64(prepared.input.countsByState[state] ?? 0))
+            }
+        case .total:
+            writer.family("hpc_job_total", type: .counter, help: "Jobs ever recorded; deleting jobs does not lower it.")
+            writer.sample("hpc_job_total", Int64(prepared.input.jobsCreated))
         }
-        writer.family(
-            "hpc_job_cpu_usage_percent",
-            type: .gauge,
-            help: "CPU use of a running job from its newest sample, in percent of one core (100 = one busy core)."
-        )
-        for (labels, snapshot) in included {
-            if let sample = snapshot.latestSample { writer.sample("hpc_job_cpu_usage_percent", labels: labels, sample.cpuUsage) }
-        }
-        writer.family("hpc_job_memory_usage_bytes", type: .gauge, help: "Resident memory of a running job from its newest sample, in bytes.")
-        for (labels, snapshot) in included {
-            if let sample = snapshot.latestSample { writer.sample("hpc_job_memory_usage_bytes", labels: labels, sample.memoryBytes) }
-        }
-        writer.family("hpc_job_gpu_usage_percent", type: .gauge, help: "Mean GPU utilisation of a running job from its newest sample, in percent.")
-        for (labels, snapshot) in included {
-            if let gpu = snapshot.latestSample?.gpuUsage { writer.sample("hpc_job_gpu_usage_percent", labels: labels, gpu) }
-        }
-        writer.family(
-            "hpc_job_state_total",
-            type: .gauge,
-            help: "Jobs in each state now. A gauge despite the _total suffix, named as the service this one replaces named it."
-        )
-        for state in JobState.allCases {
-            let labels = MetricsWriter.labelBlock([("state", state.rawValue)])
-            writer.sample("hpc_job_state_total", labels: labels, Int64(input.countsByState[state] ?? 0))
-        }
-        writer.family("hpc_job_total", type: .counter, help: "Jobs ever recorded; deleting jobs does not lower it.")
-        writer.sample("hpc_job_total", Int64(input.jobsCreated))
-        return dropped
     }
 
     private func labelBlock(for snapshot: RunningJobSnapshot) -> [UInt8] {

@@ -53,6 +53,14 @@ public struct MetricsWriter: Sendable {
         append("\n")
     }
 
+    /// Hands over what was written so far and starts empty again, keeping the capacity,
+    /// so a large exposition can be sent in pieces.
+    public mutating func takeBytes() -> [UInt8] {
+        let taken = bytes
+        bytes.removeAll(keepingCapacity: true)
+        return taken
+    }
+
     /// Ends the exposition: OpenMetrics requires `# EOF`.
     public mutating func finish() {
         if format == .openMetrics { append("# EOF\n") }

@@ -56,6 +56,25 @@ struct MetricsEndpointTests {
         }
     }
 
+    @Test func largeScrapesStreamInChunksAndStillDecompressWhole() async throws {
+        try await withAPI(.sqlite) { client, store in
+            let now = Date()
+            let jobs = 4_000
+            _ = try await store.apply((0..<jobs).map {
+                LifecycleEvent(id: "s\($0)", jobID: "\($0)", kind: .started, time: now, user: "user-with-a-long-name-\($0)", partition: "batch")
+            })
+            try await store.appendSamples((0..<jobs).map { MetricSample(jobID: "\($0)", time: now, cpuUsage: 99.5, memoryBytes: 1 << 30, gpuUsage: 12.5) })
+            let response = try await client.send(.get, "/metrics", headers: [.acceptEncoding: "gzip"])
+            #expect(response.headers[.contentEncoding] == "gzip")
+            var compressed = response.body
+            let text = String(buffer: try compressed.decompress(with: .gzip()))
+            #expect(text.utf8.count > 4 * MetricsController.chunkBytes)
+            let cpuLines = text.split(separator: "\n").filter { $0.hasPrefix("hpc_job_cpu_usage_percent{") }
+            #expect(cpuLines.count == jobs)
+            #expect(text.contains("# TYPE process_start_time_seconds gauge\n"))
+        }
+    }
+
     @Test func processMetricsParseProcStat() throws {
         let stat = "1234 (hpc obs (x)) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 8 0 500 104857600 2560 18446744073709551615"
         let metrics = try #require(ProcessMetrics.parse(stat: stat, bootTime: 1_700_000_000, ticksPerSecond: 100, pageSize: 4_096, openFileDescriptors: 12, maxFileDescriptors: 1_024))
