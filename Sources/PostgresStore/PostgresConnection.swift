@@ -44,6 +44,17 @@ final class PostgresConnection: SQLConnection {
     }
 
     func execute(_ sql: String, _ binds: [SQLValue]) throws(SQLError) -> SQLResult {
+        var rows: [SQLRow] = []
+        let changed = try run(sql, binds) { row throws(SQLError) in rows.append(row) }
+        return SQLResult(rows: rows, affectedRows: changed)
+    }
+
+    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (SQLRow) throws(SQLError) -> Void) throws(SQLError) {
+        _ = try run(sql, binds, onRow: body)
+    }
+
+    /// Sends the prepared statement with text parameters; returns how many rows it changed.
+    private func run(_ sql: String, _ binds: [SQLValue], onRow: (SQLRow) throws(SQLError) -> Void) throws(SQLError) -> Int {
         guard let connection else { throw SQLError(.connection, "the PostgreSQL connection is closed") }
         let name = try preparedName(for: sql, on: connection)
         var buffer: [UInt8] = []
@@ -72,12 +83,12 @@ final class PostgresConnection: SQLConnection {
             let pointers: [UnsafePointer<CChar>?] = offsets.map { $0.map { base + $0 } }
             return PQexecPrepared(connection, name, Int32(pointers.count), pointers, nil, nil, 0)
         }
-        return try consume(result, on: connection, sql: sql)
+        return try consume(result, on: connection, sql: sql, onRow: onRow)
     }
 
     func executeScript(_ sql: String) throws(SQLError) {
         guard let connection else { throw SQLError(.connection, "the PostgreSQL connection is closed") }
-        _ = try consume(PQexec(connection, sql), on: connection, sql: sql)
+        _ = try consume(PQexec(connection, sql), on: connection, sql: sql) { _ throws(SQLError) in }
     }
 
     func close() {
@@ -91,22 +102,28 @@ final class PostgresConnection: SQLConnection {
     private func preparedName(for sql: String, on connection: OpaquePointer) throws(SQLError) -> String {
         if let name = preparedNames[sql] { return name }
         let name = "hpc_obs_\(preparedNames.count + 1)"
-        _ = try consume(PQprepare(connection, name, sql, 0, nil), on: connection, sql: sql)
+        _ = try consume(PQprepare(connection, name, sql, 0, nil), on: connection, sql: sql) { _ throws(SQLError) in }
         preparedNames[sql] = name
         return name
     }
 
-    private func consume(_ result: OpaquePointer?, on connection: OpaquePointer, sql: String) throws(SQLError) -> SQLResult {
+    /// Checks a result, hands its rows to `onRow`, and returns how many rows it changed.
+    private func consume(
+        _ result: OpaquePointer?,
+        on connection: OpaquePointer,
+        sql: String,
+        onRow: (SQLRow) throws(SQLError) -> Void
+    ) throws(SQLError) -> Int {
         defer { PQclear(result) }
         guard let result else {
             throw SQLError(.connection, Self.trimmed(String(cString: PQerrorMessage(connection))))
         }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK:
-            let count = Int(String(cString: PQcmdTuples(result))) ?? 0
-            return SQLResult(affectedRows: count)
+            return Int(String(cString: PQcmdTuples(result))) ?? 0
         case PGRES_TUPLES_OK:
-            return SQLResult(rows: readRows(result), affectedRows: Int(PQntuples(result)))
+            try readRows(result, onRow: onRow)
+            return Int(PQntuples(result))
         default:
             let state = PQresultErrorField(result, Int32(HPC_PG_DIAG_SQLSTATE)).map { String(cString: $0) } ?? ""
             let message = Self.trimmed(String(cString: PQresultErrorMessage(result)))
@@ -115,12 +132,10 @@ final class PostgresConnection: SQLConnection {
         }
     }
 
-    private func readRows(_ result: OpaquePointer) -> [SQLRow] {
+    private func readRows(_ result: OpaquePointer, onRow: (SQLRow) throws(SQLError) -> Void) throws(SQLError) {
         let rowCount = PQntuples(result)
         let columnCount = PQnfields(result)
         let kinds = (0..<columnCount).map { PQftype(result, $0) }
-        var rows: [SQLRow] = []
-        rows.reserveCapacity(Int(rowCount))
         for row in 0..<rowCount {
             var values: [SQLValue] = []
             values.reserveCapacity(Int(columnCount))
@@ -139,9 +154,8 @@ final class PostgresConnection: SQLConnection {
                     values.append(.text(text))
                 }
             }
-            rows.append(SQLRow(values: values))
+            try onRow(SQLRow(values: values))
         }
-        return rows
     }
 
     static func classify(sqlState: String, connectionBroken: Bool, message: String) -> SQLError {

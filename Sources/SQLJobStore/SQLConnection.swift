@@ -9,6 +9,10 @@ public protocol SQLConnection: AnyObject {
     @discardableResult
     func execute(_ sql: String, _ binds: [SQLValue]) throws(SQLError) -> SQLResult
 
+    /// Runs a query and hands over each row as it is read, so that a large result (every
+    /// running job, for a scrape) is never held as rows and as decoded values at once.
+    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (SQLRow) throws(SQLError) -> Void) throws(SQLError)
+
     /// Runs a script of several statements without parameters (migrations).
     func executeScript(_ sql: String) throws(SQLError)
 

@@ -118,22 +118,27 @@ extension SQLJobStore {
     public func runningJobSnapshots() async throws -> [RunningJobSnapshot] {
         let sql = "SELECT \(JobRow.selectList), \(Self.latestSampleColumns) FROM jobs WHERE state = 'running' ORDER BY id"
         return try await read { connection in
-            try connection.execute(sql).rows.map { row in
-                let job = try JobRow.decode(row)
-                let base = JobRow.columns.count
-                let latest: MetricSample? = try row.optionalDate(base).map { time in
-                    MetricSample(
-                        jobID: job.id,
-                        time: time,
-                        cpuUsage: try row.optionalDouble(base + 1) ?? 0,
-                        memoryBytes: try row.optionalInt64(base + 2) ?? 0,
-                        gpuUsage: try row.optionalDouble(base + 3),
-                        node: try row.optionalString(base + 4)
-                    )
-                }
-                return RunningJobSnapshot(job: job, latestSample: latest)
+            var snapshots: [RunningJobSnapshot] = []
+            try connection.forEachRow(sql, []) { row throws(SQLError) in
+                snapshots.append(try Self.runningJobSnapshot(row))
             }
+            return snapshots
         }
+    }
+
+    private static func runningJobSnapshot(_ row: SQLRow) throws(SQLError) -> RunningJobSnapshot {
+        let job = try JobRow.decode(row)
+        let base = JobRow.columns.count
+        guard let time = try row.optionalDate(base) else { return RunningJobSnapshot(job: job, latestSample: nil) }
+        let latest = MetricSample(
+            jobID: job.id,
+            time: time,
+            cpuUsage: try row.optionalDouble(base + 1) ?? 0,
+            memoryBytes: try row.optionalInt64(base + 2) ?? 0,
+            gpuUsage: try row.optionalDouble(base + 3),
+            node: try row.optionalString(base + 4)
+        )
+        return RunningJobSnapshot(job: job, latestSample: latest)
     }
 
     public func deleteSamples(olderThan cutoff: Date) async throws -> Int {

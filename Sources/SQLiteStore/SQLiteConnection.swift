@@ -50,6 +50,17 @@ final class SQLiteConnection: SQLConnection {
     var isUsable: Bool { database != nil }
 
     func execute(_ sql: String, _ binds: [SQLValue]) throws(SQLError) -> SQLResult {
+        var rows: [SQLRow] = []
+        let changed = try run(sql, binds) { row throws(SQLError) in rows.append(row) }
+        return SQLResult(rows: rows, affectedRows: changed)
+    }
+
+    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (SQLRow) throws(SQLError) -> Void) throws(SQLError) {
+        _ = try run(sql, binds, onRow: body)
+    }
+
+    /// Binds, steps through the rows, and returns how many rows the statement changed.
+    private func run(_ sql: String, _ binds: [SQLValue], onRow: (SQLRow) throws(SQLError) -> Void) throws(SQLError) -> Int {
         guard let database else { throw SQLError(.connection, "the SQLite connection is closed") }
         let statement = try prepared(sql, on: database)
         defer {
@@ -59,15 +70,13 @@ final class SQLiteConnection: SQLConnection {
         for (offset, value) in binds.enumerated() {
             try bind(value, at: Int32(offset + 1), to: statement, on: database)
         }
-        var rows: [SQLRow] = []
         while true {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { break }
             guard status == SQLITE_ROW else { throw error(on: database, status: status, sql: sql) }
-            rows.append(readRow(statement))
+            try onRow(readRow(statement))
         }
-        let changed = sqlite3_stmt_readonly(statement) != 0 ? 0 : Int(sqlite3_changes64(database))
-        return SQLResult(rows: rows, affectedRows: changed)
+        return sqlite3_stmt_readonly(statement) != 0 ? 0 : Int(sqlite3_changes64(database))
     }
 
     func executeScript(_ sql: String) throws(SQLError) {
