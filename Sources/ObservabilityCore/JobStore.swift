@@ -57,13 +57,6 @@ public protocol JobStore: Sendable {
     func close() async
 }
 
-/// What one lifecycle event did.
-public enum EventOutcome: Sendable, Hashable {
-    case applied(LifecycleChange)
-    /// This event id was applied before; nothing changed.
-    case duplicate(eventID: String)
-}
-
 extension JobStore {
     /// Applies one event; see ``apply(_:)-(LifecycleEvent)``.
     public func apply(_ event: LifecycleEvent) async throws -> EventOutcome {

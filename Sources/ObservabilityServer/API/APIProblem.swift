@@ -90,12 +90,3 @@ struct APIProblem: Error, Sendable, Equatable {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
-
-/// The JSON body of a problem response, `Problem` in `openapi.yaml`.
-struct ProblemDocument: Codable, Sendable, Equatable {
-    var type: String
-    var title: String
-    var status: Int
-    var detail: String
-    var field: String?
-}

@@ -1,5 +1,4 @@
 import HTTPTypes
-import OpenAPIRuntime
 
 /// The operations the generated code registered: which methods each path template takes.
 ///
@@ -30,19 +29,5 @@ struct RouteTable: Sendable {
 
     private static func segments(_ path: String) -> [Substring] {
         path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
-    }
-}
-
-/// A transport that serves nothing and only writes down what the generated code registers,
-/// so the table exists before the real routes (which must come after the middleware).
-final class RouteTableRecorder: ServerTransport {
-    private(set) var table = RouteTable()
-
-    func register(
-        _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
-        method: HTTPRequest.Method,
-        path: String
-    ) throws {
-        table.add(method: method, path: path)
     }
 }
