@@ -43,18 +43,8 @@ final class PostgresConnection: SQLConnection {
         return PQstatus(connection) == CONNECTION_OK
     }
 
-    func execute(_ sql: String, _ binds: [SQLValue]) throws(SQLError) -> SQLResult {
-        var rows: [SQLRow] = []
-        let changed = try run(sql, binds) { row throws(SQLError) in rows.append(row) }
-        return SQLResult(rows: rows, affectedRows: changed)
-    }
-
-    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (SQLRow) throws(SQLError) -> Void) throws(SQLError) {
-        _ = try run(sql, binds, onRow: body)
-    }
-
     /// Sends the prepared statement with text parameters; returns how many rows it changed.
-    private func run(_ sql: String, _ binds: [SQLValue], onRow: (SQLRow) throws(SQLError) -> Void) throws(SQLError) -> Int {
+    func run(_ sql: String, _ binds: [SQLValue], onRow: (SQLRow) throws(SQLError) -> Void) throws(SQLError) -> Int {
         guard let connection else { throw SQLError(.connection, "the PostgreSQL connection is closed") }
         let name = try preparedName(for: sql, on: connection)
         var buffer: [UInt8] = []

@@ -5,13 +5,9 @@
 /// Implementations cache prepared statements by SQL text, so callers keep their SQL constant
 /// or drawn from a small set (see ``SQLBatch``).
 public protocol SQLConnection: AnyObject {
-    /// Runs one statement with its parameters.
-    @discardableResult
-    func execute(_ sql: String, _ binds: [SQLValue]) throws(SQLError) -> SQLResult
-
-    /// Runs a query and hands over each row as it is read, so that a large result (every
-    /// running job, for a scrape) is never held as rows and as decoded values at once.
-    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (SQLRow) throws(SQLError) -> Void) throws(SQLError)
+    /// Runs one statement with its parameters, handing each result row to `onRow` as it is
+    /// read; returns how many rows the statement changed.
+    func run(_ sql: String, _ binds: [SQLValue], onRow: (SQLRow) throws(SQLError) -> Void) throws(SQLError) -> Int
 
     /// Runs a script of several statements without parameters (migrations).
     func executeScript(_ sql: String) throws(SQLError)
@@ -24,8 +20,17 @@ public protocol SQLConnection: AnyObject {
 }
 
 extension SQLConnection {
+    /// Runs one statement and collects its rows.
     @discardableResult
-    func execute(_ sql: String) throws(SQLError) -> SQLResult {
-        try execute(sql, [])
+    public func execute(_ sql: String, _ binds: [SQLValue] = []) throws(SQLError) -> SQLResult {
+        var rows: [SQLRow] = []
+        let changed = try run(sql, binds) { row throws(SQLError) in rows.append(row) }
+        return SQLResult(rows: rows, affectedRows: changed)
+    }
+
+    /// Runs a query and hands over each row as it is read, so that a large result (every
+    /// running job, for a scrape) is never held as rows and as decoded values at once.
+    public func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (SQLRow) throws(SQLError) -> Void) throws(SQLError) {
+        _ = try run(sql, binds, onRow: body)
     }
 }

@@ -49,18 +49,8 @@ final class SQLiteConnection: SQLConnection {
 
     var isUsable: Bool { database != nil }
 
-    func execute(_ sql: String, _ binds: [SQLValue]) throws(SQLError) -> SQLResult {
-        var rows: [SQLRow] = []
-        let changed = try run(sql, binds) { row throws(SQLError) in rows.append(row) }
-        return SQLResult(rows: rows, affectedRows: changed)
-    }
-
-    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (SQLRow) throws(SQLError) -> Void) throws(SQLError) {
-        _ = try run(sql, binds, onRow: body)
-    }
-
     /// Binds, steps through the rows, and returns how many rows the statement changed.
-    private func run(_ sql: String, _ binds: [SQLValue], onRow: (SQLRow) throws(SQLError) -> Void) throws(SQLError) -> Int {
+    func run(_ sql: String, _ binds: [SQLValue], onRow: (SQLRow) throws(SQLError) -> Void) throws(SQLError) -> Int {
         guard let database else { throw SQLError(.connection, "the SQLite connection is closed") }
         let statement = try prepared(sql, on: database)
         defer {
