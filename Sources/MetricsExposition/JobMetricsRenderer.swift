@@ -37,30 +37,48 @@ public struct JobMetricsRenderer: Sendable {
         case runtime, cpu, memory, gpu, states, total
     }
 
-    /// The input with each included job's label block built once, ready to be written family
-    /// by family, so that a caller can send each family as it is written.
+    /// What a scrape writes, computed once from the input: per included job its label block
+    /// and four numbers, nothing more, so the store's snapshots can be freed before the
+    /// families are written (a 100,000-job scrape would otherwise hold them twice).
     public struct Prepared: Sendable {
-        let included: [(labels: [UInt8], snapshot: RunningJobSnapshot)]
-        let input: Input
+        struct Row: Sendable {
+            var labels: [UInt8]
+            var runtime: Double
+            var cpu: Double?
+            var memoryBytes: Int64?
+            var gpu: Double?
+        }
+
+        let rows: [Row]
+        let countsByState: [JobState: Int]
+        let jobsCreated: Int
         /// Per-job series the cap left out of this scrape.
         public let droppedSeries: Int
     }
 
     public func prepare(_ input: Input) -> Prepared {
-        var included: [(labels: [UInt8], snapshot: RunningJobSnapshot)] = []
-        included.reserveCapacity(min(input.running.count, configuration.maxSeries))
+        var rows: [Prepared.Row] = []
+        rows.reserveCapacity(min(input.running.count, configuration.maxSeries))
         var series = 0
         var dropped = 0
         for snapshot in input.running {
-            let jobSeries = 1 + (snapshot.latestSample.map { $0.gpuUsage == nil ? 2 : 3 } ?? 0)
+            let sample = snapshot.latestSample
+            let jobSeries = 1 + (sample.map { $0.gpuUsage == nil ? 2 : 3 } ?? 0)
             if series + jobSeries > configuration.maxSeries {
                 dropped += jobSeries
                 continue
             }
             series += jobSeries
-            included.append((labelBlock(for: snapshot), snapshot))
+            rows.append(Prepared.Row(
+                labels: labelBlock(for: snapshot),
+                // Milliseconds are plenty, and keep the number short to write.
+                runtime: (snapshot.job.runtime(at: input.now) * 1_000).rounded() / 1_000,
+                cpu: sample?.cpuUsage,
+                memoryBytes: sample?.memoryBytes,
+                gpu: sample?.gpuUsage
+            ))
         }
-        return Prepared(included: included, input: input, droppedSeries: dropped)
+        return Prepared(rows: rows, countsByState: input.countsByState, jobsCreated: input.jobsCreated, droppedSeries: dropped)
     }
 
     /// Writes the six families at once; returns how many per-job series the cap left out.
@@ -72,34 +90,24 @@ public struct JobMetricsRenderer: Sendable {
     }
 
     public func write(_ family: Family, of prepared: Prepared, into writer: inout MetricsWriter) {
-        let included = prepared.included
+        let rows = prepared.rows
         switch family {
         case .runtime:
             writer.family("hpc_job_runtime_seconds", type: .gauge, help: "Seconds a running job has run so far.")
-            for (labels, snapshot) in included {
-                // Milliseconds are plenty, and keep the number short to write.
-                let runtime = (snapshot.job.runtime(at: prepared.input.now) * 1_000).rounded() / 1_000
-                writer.sample("hpc_job_runtime_seconds", labels: labels, runtime)
-            }
+            for row in rows { writer.sample("hpc_job_runtime_seconds", labels: row.labels, row.runtime) }
         case .cpu:
             writer.family(
                 "hpc_job_cpu_usage_percent",
                 type: .gauge,
                 help: "CPU use of a running job from its newest sample, in percent of one core (100 = one busy core)."
             )
-            for (labels, snapshot) in included {
-                if let sample = snapshot.latestSample { writer.sample("hpc_job_cpu_usage_percent", labels: labels, sample.cpuUsage) }
-            }
+            for row in rows { if let cpu = row.cpu { writer.sample("hpc_job_cpu_usage_percent", labels: row.labels, cpu) } }
         case .memory:
             writer.family("hpc_job_memory_usage_bytes", type: .gauge, help: "Resident memory of a running job from its newest sample, in bytes.")
-            for (labels, snapshot) in included {
-                if let sample = snapshot.latestSample { writer.sample("hpc_job_memory_usage_bytes", labels: labels, sample.memoryBytes) }
-            }
+            for row in rows { if let bytes = row.memoryBytes { writer.sample("hpc_job_memory_usage_bytes", labels: row.labels, bytes) } }
         case .gpu:
             writer.family("hpc_job_gpu_usage_percent", type: .gauge, help: "Mean GPU utilisation of a running job from its newest sample, in percent.")
-            for (labels, snapshot) in included {
-                if let gpu = snapshot.latestSample?.gpuUsage { writer.sample("hpc_job_gpu_usage_percent", labels: labels, gpu) }
-            }
+            for row in rows { if let gpu = row.gpu { writer.sample("hpc_job_gpu_usage_percent", labels: row.labels, gpu) } }
         case .states:
             writer.family(
                 "hpc_job_state_total",
@@ -108,11 +116,11 @@ public struct JobMetricsRenderer: Sendable {
             )
             for state in JobState.allCases {
                 let labels = MetricsWriter.labelBlock([("state", state.rawValue)])
-                writer.sample("hpc_job_state_total", labels: labels, Int64(prepared.input.countsByState[state] ?? 0))
+                writer.sample("hpc_job_state_total", labels: labels, Int64(prepared.countsByState[state] ?? 0))
             }
         case .total:
             writer.family("hpc_job_total", type: .counter, help: "Jobs ever recorded; deleting jobs does not lower it.")
-            writer.sample("hpc_job_total", Int64(prepared.input.jobsCreated))
+            writer.sample("hpc_job_total", Int64(prepared.jobsCreated))
         }
     }
 
