@@ -84,9 +84,9 @@ public struct ServerConfiguration: Sendable, Hashable {
             logLevel = .info
         }
         seedDemo = false
-        jobMetrics = JobMetricsConfiguration(maxSeries: try integer("METRICS_MAX_JOB_SERIES", default: JobMetricsConfiguration.defaultMaxSeries, in: 0...10_000_000))
+        var jobLabels = JobMetricsConfiguration.Label.allCases
         if let names = value("METRICS_JOB_LABELS") {
-            var labels: [JobMetricsConfiguration.Label] = []
+            jobLabels = []
             for name in names.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
                 guard let label = JobMetricsConfiguration.Label(rawValue: name) else {
                     throw ConfigurationError(
@@ -95,10 +95,13 @@ public struct ServerConfiguration: Sendable, Hashable {
                         accepted: "a comma-separated list of \(JobMetricsConfiguration.Label.allCases.map(\.rawValue).joined(separator: ", ")) (job_id is always kept)"
                     )
                 }
-                labels.append(label)
+                jobLabels.append(label)
             }
-            jobMetrics.labels = labels.contains(.jobID) ? labels : [.jobID] + labels
         }
+        jobMetrics = JobMetricsConfiguration(
+            labels: jobLabels,
+            maxSeries: try integer("METRICS_MAX_JOB_SERIES", default: JobMetricsConfiguration.defaultMaxSeries, in: 0...10_000_000)
+        )
         auth = AuthConfiguration()
         if let token = value("API_TOKEN") {
             auth.token = token

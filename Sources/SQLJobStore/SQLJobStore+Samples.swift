@@ -70,24 +70,24 @@ extension SQLJobStore {
     private static func insert(_ samples: [MetricSample], on connection: any SQLConnection) throws {
         guard !samples.isEmpty else { return }
         var newest: [String: MetricSample] = [:]
-        let rows = samples.map { sample -> [SQLValue] in
-            if let current = newest[sample.jobID], current.time > sample.time {} else { newest[sample.jobID] = sample }
-            return [
-                .text(sample.jobID), SQLTime.value(sample.time), .double(sample.cpuUsage),
-                .integer(sample.memoryBytes), SQLValue(sample.gpuUsage), SQLValue(sample.node),
-            ]
+        for sample in samples {
+            if let current = newest[sample.jobID], current.time > sample.time { continue }
+            newest[sample.jobID] = sample
         }
-        try SQLBatch.insert(into: "samples", columns: sampleColumns, rows: rows, on: connection)
+        try SQLBatch.insert(into: "samples", columns: sampleColumns, rows: samples.map(binds), on: connection)
         // A fixed order, so that two transactions touching the same jobs cannot deadlock.
         for sample in newest.values.sorted(by: { $0.jobID < $1.jobID }) {
-            try connection.execute(
-                updateLatestSampleSQL,
-                [
-                    .text(sample.jobID), SQLTime.value(sample.time), .double(sample.cpuUsage),
-                    .integer(sample.memoryBytes), SQLValue(sample.gpuUsage), SQLValue(sample.node),
-                ]
-            )
+            try connection.execute(updateLatestSampleSQL, binds(sample))
         }
+    }
+
+    /// A sample's values in the order of ``sampleColumns``, which ``updateLatestSampleSQL``
+    /// numbers the same way.
+    private static func binds(_ sample: MetricSample) -> [SQLValue] {
+        [
+            .text(sample.jobID), SQLTime.value(sample.time), .double(sample.cpuUsage),
+            .integer(sample.memoryBytes), SQLValue(sample.gpuUsage), SQLValue(sample.node),
+        ]
     }
 
     public func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample] {

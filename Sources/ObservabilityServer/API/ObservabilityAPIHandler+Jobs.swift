@@ -43,7 +43,7 @@ extension ObservabilityAPIHandler {
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
         guard let job = try await store.job(id: input.path.jobId) else {
-            throw APIProblem(StoreError.jobNotFound(input.path.jobId))
+            throw StoreError.jobNotFound(input.path.jobId)
         }
         return .ok(.init(body: .json(Components.Schemas.Job(job, now: now()))))
     }
