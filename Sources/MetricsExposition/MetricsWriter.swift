@@ -38,6 +38,15 @@ public struct MetricsWriter: Sendable {
     }
 
     public mutating func sample(_ name: String, labels: [UInt8] = [], _ value: Double) {
+        sample(name, labels: labels[...], value)
+    }
+
+    public mutating func sample(_ name: String, labels: [UInt8] = [], _ value: Int64) {
+        sample(name, labels: labels[...], value)
+    }
+
+    /// A sample whose label block is a slice of a larger buffer of blocks written back to back.
+    public mutating func sample(_ name: String, labels: ArraySlice<UInt8>, _ value: Double) {
         append(name)
         bytes.append(contentsOf: labels)
         append(" ")
@@ -45,7 +54,7 @@ public struct MetricsWriter: Sendable {
         append("\n")
     }
 
-    public mutating func sample(_ name: String, labels: [UInt8] = [], _ value: Int64) {
+    public mutating func sample(_ name: String, labels: ArraySlice<UInt8>, _ value: Int64) {
         append(name)
         bytes.append(contentsOf: labels)
         append(" ")
@@ -53,12 +62,10 @@ public struct MetricsWriter: Sendable {
         append("\n")
     }
 
-    /// Hands over what was written so far and starts empty again, keeping the capacity,
-    /// so a large exposition can be sent in pieces.
-    public mutating func takeBytes() -> [UInt8] {
-        let taken = bytes
+    /// Forgets what was written so far, keeping the capacity, so a large exposition can be
+    /// sent in pieces through one buffer: copy out ``bytes``, then reset.
+    public mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
-        return taken
     }
 
     /// Ends the exposition: OpenMetrics requires `# EOF`.

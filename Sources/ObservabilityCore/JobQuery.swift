@@ -90,13 +90,29 @@ public struct SampleQuery: Sendable, Hashable {
     }
 }
 
-/// A running job with its newest sample, what `/metrics` renders without reading sample history.
-public struct RunningJobSnapshot: Sendable, Hashable {
-    public var job: Job
+/// What `/metrics` needs of a running job: its label fields, its start and its newest
+/// sample, and nothing else, so a scrape of 100,000 jobs does not materialise 100,000 full
+/// ``Job`` values (names, accounts, node lists) only to drop them.
+public struct RunningJob: Sendable, Hashable {
+    public var id: String
+    public var user: String
+    public var partition: String?
+    public var cluster: String?
+    public var startTime: Date?
     public var latestSample: MetricSample?
 
-    public init(job: Job, latestSample: MetricSample?) {
-        self.job = job
+    public init(id: String, user: String, partition: String?, cluster: String?, startTime: Date?, latestSample: MetricSample?) {
+        self.id = id
+        self.user = user
+        self.partition = partition
+        self.cluster = cluster
+        self.startTime = startTime
         self.latestSample = latestSample
+    }
+
+    /// Seconds since the job started, never negative; zero before it has a start time.
+    public func runtime(at now: Date) -> TimeInterval {
+        guard let startTime else { return 0 }
+        return max(0, now.timeIntervalSince(startTime))
     }
 }

@@ -34,8 +34,13 @@ public protocol JobStore: Sendable {
     /// Samples of one job. Throws ``StoreError/Code/notFound`` for an unknown job.
     func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample]
 
-    /// Every running job with its newest sample, read without scanning sample history.
-    func runningJobSnapshots() async throws -> [RunningJobSnapshot]
+    /// Folds every running job, with its newest sample, into `initial` row by row inside one
+    /// read: no sample history is scanned and the rows are never all held at once, which is
+    /// what lets `/metrics` render 100,000 jobs in bounded memory.
+    func reduceRunningJobs<Accumulator: Sendable>(
+        into initial: Accumulator,
+        _ accumulate: @escaping @Sendable (inout Accumulator, RunningJob) -> Void
+    ) async throws -> Accumulator
 
     /// How many jobs are in each state; states without jobs count zero.
     func jobCountsByState() async throws -> [JobState: Int]
@@ -58,6 +63,11 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    /// Every running job with its newest sample; see ``reduceRunningJobs(into:_:)``.
+    public func runningJobs() async throws -> [RunningJob] {
+        try await reduceRunningJobs(into: []) { $0.append($1) }
+    }
+
     /// Applies one event; see ``apply(_:)-(LifecycleEvent)``.
     public func apply(_ event: LifecycleEvent) async throws -> EventOutcome {
         let outcomes = try await apply([event])

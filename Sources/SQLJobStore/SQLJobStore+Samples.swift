@@ -115,30 +115,44 @@ extension SQLJobStore {
         }
     }
 
-    public func runningJobSnapshots() async throws -> [RunningJobSnapshot] {
-        let sql = "SELECT \(JobRow.selectList), \(Self.latestSampleColumns) FROM jobs WHERE state = 'running' ORDER BY id"
+    public func reduceRunningJobs<Accumulator: Sendable>(
+        into initial: Accumulator,
+        _ accumulate: @escaping @Sendable (inout Accumulator, RunningJob) -> Void
+    ) async throws -> Accumulator {
+        let sql = """
+            SELECT id, user_name, partition_name, cluster, start_time_us, \(Self.latestSampleColumns) \
+            FROM jobs WHERE state = 'running' ORDER BY id
+            """
         return try await read { connection in
-            var snapshots: [RunningJobSnapshot] = []
+            var accumulator = initial
             try connection.forEachRow(sql, []) { row throws(SQLError) in
-                snapshots.append(try Self.runningJobSnapshot(row))
+                accumulate(&accumulator, try Self.runningJob(row))
             }
-            return snapshots
+            return accumulator
         }
     }
 
-    private static func runningJobSnapshot(_ row: SQLRow) throws(SQLError) -> RunningJobSnapshot {
-        let job = try JobRow.decode(row)
-        let base = JobRow.columns.count
-        guard let time = try row.optionalDate(base) else { return RunningJobSnapshot(job: job, latestSample: nil) }
-        let latest = MetricSample(
-            jobID: job.id,
-            time: time,
-            cpuUsage: try row.optionalDouble(base + 1) ?? 0,
-            memoryBytes: try row.optionalInt64(base + 2) ?? 0,
-            gpuUsage: try row.optionalDouble(base + 3),
-            node: try row.optionalString(base + 4)
+    private static func runningJob(_ row: SQLRow) throws(SQLError) -> RunningJob {
+        let id = try row.string(0)
+        var latest: MetricSample?
+        if let time = try row.optionalDate(5) {
+            latest = MetricSample(
+                jobID: id,
+                time: time,
+                cpuUsage: try row.optionalDouble(6) ?? 0,
+                memoryBytes: try row.optionalInt64(7) ?? 0,
+                gpuUsage: try row.optionalDouble(8),
+                node: try row.optionalString(9)
+            )
+        }
+        return RunningJob(
+            id: id,
+            user: try row.string(1),
+            partition: try row.optionalString(2),
+            cluster: try row.optionalString(3),
+            startTime: try row.optionalDate(4),
+            latestSample: latest
         )
-        return RunningJobSnapshot(job: job, latestSample: latest)
     }
 
     public func deleteSamples(olderThan cutoff: Date) async throws -> Int {

@@ -227,7 +227,7 @@ struct JobStoreContractTests {
         }
         #expect(unknown?.code == .notFound)
         #expect(try await store.samples(jobID: "v1", SampleQuery()).isEmpty)
-        #expect(try await store.runningJobSnapshots().first?.latestSample == nil)
+        #expect(try await store.runningJobs().first?.latestSample == nil)
         // 200 % is exactly two full CPUs: allowed.
         try await store.appendSamples([sample("v1", 2, cpu: 200)])
         await store.close()
@@ -242,12 +242,13 @@ struct JobStoreContractTests {
         try await store.appendSamples([sample("r1", 20, cpu: 20), sample("r1", 10, cpu: 10), sample("p1", 5)])
         // A late, older sample does not replace the newest.
         try await store.appendSamples([sample("r1", 15, cpu: 15)])
-        let snapshots = try await store.runningJobSnapshots()
-        #expect(snapshots.map(\.job.id) == ["r1", "r2"])
+        let snapshots = try await store.runningJobs()
+        #expect(snapshots.map(\.id) == ["r1", "r2"])
+        #expect(snapshots[0].user == "alice" && snapshots[0].partition == "batch" && snapshots[0].startTime == at(0))
         #expect(snapshots[0].latestSample == sample("r1", 20, cpu: 20))
         #expect(snapshots[1].latestSample == nil)
         _ = try await store.updateJob(id: "r1", JobUpdate(state: .completed), now: at(30))
-        #expect(try await store.runningJobSnapshots().map(\.job.id) == ["r2"])
+        #expect(try await store.runningJobs().map(\.id) == ["r2"])
         await store.close()
     }
 

@@ -7,13 +7,12 @@ import Testing
 struct JobMetricsRendererTests {
     let now = Date(timeIntervalSince1970: 1_780_000_000)
 
-    func snapshot(_ id: String, user: String = "alice", gpu: Double? = nil, node: String? = "n1", sampled: Bool = true) -> RunningJobSnapshot {
-        let job = Job(id: id, user: user, nodes: ["n1"], state: .running, partition: "gpu", cluster: "hpc1", submitTime: now.addingTimeInterval(-600), startTime: now.addingTimeInterval(-300))
+    func snapshot(_ id: String, user: String = "alice", gpu: Double? = nil, node: String? = "n1", sampled: Bool = true) -> RunningJob {
         let sample = sampled ? MetricSample(jobID: id, time: now, cpuUsage: 150, memoryBytes: 4096 << 20, gpuUsage: gpu, node: node) : nil
-        return RunningJobSnapshot(job: job, latestSample: sample)
+        return RunningJob(id: id, user: user, partition: "gpu", cluster: "hpc1", startTime: now.addingTimeInterval(-300), latestSample: sample)
     }
 
-    func render(_ running: [RunningJobSnapshot], configuration: JobMetricsConfiguration = JobMetricsConfiguration(), format: ExpositionFormat = .prometheusText) -> (String, Int) {
+    func render(_ running: [RunningJob], configuration: JobMetricsConfiguration = JobMetricsConfiguration(), format: ExpositionFormat = .prometheusText) -> (String, Int) {
         var writer = MetricsWriter(format: format)
         let dropped = JobMetricsRenderer(configuration: configuration).render(
             .init(running: running, countsByState: [.running: running.count, .completed: 7], jobsCreated: 12, now: now),
@@ -52,6 +51,16 @@ struct JobMetricsRendererTests {
         let (text, _) = render([snapshot("7")], configuration: JobMetricsConfiguration(labels: [.state, .partition]))
         #expect(text.contains(#"hpc_job_runtime_seconds{job_id="7",state="running",partition="gpu"} 300"#))
         #expect(!text.contains("user="))
+    }
+
+    @Test func eachJobKeepsItsOwnLabelsAcrossFamilies() {
+        let running = [snapshot("1", user: "a"), snapshot("123456789012345678", user: "ünïcode-user-name"), snapshot("3", user: "b\"q")]
+        let (text, _) = render(running, configuration: JobMetricsConfiguration(labels: [.user]))
+        for family in ["hpc_job_runtime_seconds", "hpc_job_cpu_usage_percent", "hpc_job_memory_usage_bytes"] {
+            #expect(text.contains(#"\#(family){job_id="1",user="a"} "#))
+            #expect(text.contains(#"\#(family){job_id="123456789012345678",user="ünïcode-user-name"} "#))
+            #expect(text.contains(#"\#(family){job_id="3",user="b\"q"} "#))
+        }
     }
 
     @Test func theCapCutsWholeJobsAndCountsTheirSeries() {

@@ -44,8 +44,11 @@ struct InstrumentedJobStore: JobStore {
     func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample] {
         try await measure("readSamples") { try await base.samples(jobID: jobID, query) }
     }
-    func runningJobSnapshots() async throws -> [RunningJobSnapshot] {
-        try await measure("runningJobSnapshots") { try await base.runningJobSnapshots() }
+    func reduceRunningJobs<Accumulator: Sendable>(
+        into initial: Accumulator,
+        _ accumulate: @escaping @Sendable (inout Accumulator, RunningJob) -> Void
+    ) async throws -> Accumulator {
+        try await measure("runningJobs") { try await base.reduceRunningJobs(into: initial, accumulate) }
     }
     func jobCountsByState() async throws -> [JobState: Int] { try await measure("jobCountsByState") { try await base.jobCountsByState() } }
     func jobsCreatedTotal() async throws -> Int { try await measure("jobsCreatedTotal") { try await base.jobsCreatedTotal() } }

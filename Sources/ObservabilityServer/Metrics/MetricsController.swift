@@ -30,38 +30,41 @@ final class MetricsController: Sendable {
         }
     }
 
-    /// Bytes rendered before they are sent on: large scrapes go out family by family instead
-    /// of being held whole (46 MB of text for 100,000 jobs).
+    /// Bytes rendered before they are sent on: large scrapes go out in chunks of this size
+    /// instead of being held whole (46 MB of text for 100,000 jobs).
     static let chunkBytes = 256 * 1_024
 
     func scrape(_ request: Request) async throws -> Response {
         let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
         let gzip = Self.acceptsGzip(request.headers[.acceptEncoding])
-        let prepared = renderer.prepare(JobMetricsRenderer.Input(
-            running: try await store.runningJobSnapshots(),
-            countsByState: try await store.jobCountsByState(),
-            jobsCreated: try await store.jobsCreatedTotal(),
-            now: Date()
-        ))
+        let countsByState = try await store.jobCountsByState()
+        let start = renderer.startPreparing(now: Date(), expectedJobs: countsByState[.running] ?? 0)
+        var prepared = try await store.reduceRunningJobs(into: start) { $0.add($1) }
+        prepared.countsByState = countsByState
+        prepared.jobsCreated = try await store.jobsCreatedTotal()
         let droppedTotal = droppedSeries.add(prepared.droppedSeries, ordering: .relaxed).newValue
         var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept, Accept-Encoding"]
         if gzip { headers[.contentEncoding] = "gzip" }
         let renderer = self.renderer
         let registry = serviceMetrics.registry
-        let body = ResponseBody { writer in
+        let body = ResponseBody { [prepared] writer in
             let compressor = gzip ? CompressionAlgorithm.gzip().compressor : nil
             try compressor?.startStream()
             var metrics = MetricsWriter(format: format, reservingCapacity: Self.chunkBytes * 2)
             func send(final: Bool) async throws {
-                var buffer = ByteBuffer(bytes: metrics.takeBytes())
+                var buffer = ByteBuffer(bytes: metrics.bytes)
+                metrics.reset()
                 if let compressor {
                     buffer = try buffer.compressStream(with: compressor, flush: final ? .finish : .sync)
                 }
                 if buffer.readableBytes > 0 { try await writer.write(buffer) }
             }
             for family in JobMetricsRenderer.Family.allCases {
-                renderer.write(family, of: prepared, into: &metrics)
-                if metrics.bytes.count >= Self.chunkBytes { try await send(final: false) }
+                var next: Int? = 0
+                while let job = next {
+                    next = renderer.write(family, of: prepared, into: &metrics, resumingAt: job, byteLimit: Self.chunkBytes)
+                    if metrics.bytes.count >= Self.chunkBytes { try await send(final: false) }
+                }
             }
             metrics.family(
                 "hpc_obs_job_series_dropped_total",
