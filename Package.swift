@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "hpc-obs-server", targets: ["hpc-obs-server"]),
+        .executable(name: "hpc-obs-prolog", targets: ["hpc-obs-prolog"]),
+        .executable(name: "hpc-obs-epilog", targets: ["hpc-obs-epilog"]),
         .executable(name: "hpc-obs-storebench", targets: ["hpc-obs-storebench"]),
     ],
     dependencies: [
@@ -39,6 +41,15 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            path: "Modules/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // The hooks' deadline handler: a signal handler may only make async-signal-safe calls,
+        // which C can promise and Swift cannot.
+        .target(name: "CHookWatchdog"),
 
         // Domain, validation, lifecycle translation and the storage protocol. No I/O.
         .target(
@@ -71,6 +82,30 @@ let package = Package(
                 "ObservabilityCore", "SQLJobStore", "SQLiteStore", "PostgresStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: upcomingFeatures
+        ),
+        // Slurm's text formats (host lists, TRES strings, exit statuses). No I/O, no libslurm.
+        .target(
+            name: "SlurmFormats",
+            swiftSettings: upcomingFeatures
+        ),
+        // Scheduler hooks: environment to events, delivery over HTTP or to the store, the spool.
+        .target(
+            name: "SchedulerHooks",
+            dependencies: [
+                "ObservabilityCore", "SlurmFormats", "StorageBackends", "CCurl", "CHookWatchdog",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .executableTarget(
+            name: "hpc-obs-prolog",
+            dependencies: ["SchedulerHooks"],
+            swiftSettings: upcomingFeatures
+        ),
+        .executableTarget(
+            name: "hpc-obs-epilog",
+            dependencies: ["SchedulerHooks"],
             swiftSettings: upcomingFeatures
         ),
         // Prometheus and OpenMetrics text, and the job families rendered from the store's state.
@@ -152,6 +187,21 @@ let package = Package(
         .testTarget(
             name: "ObservabilityCoreTests",
             dependencies: ["ObservabilityCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "SlurmFormatsTests",
+            dependencies: ["SlurmFormats"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "SchedulerHooksTests",
+            dependencies: [
+                "SchedulerHooks", "ObservabilityCore", "StorageBackends", "TestSupport",
+                // Built for the process tests, which run them as slurmd would.
+                "hpc-obs-prolog", "hpc-obs-epilog", "hpc-obs-server",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

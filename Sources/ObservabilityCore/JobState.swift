@@ -15,6 +15,12 @@ public enum JobState: String, Sendable, Hashable, CaseIterable, Codable {
     case preempted
 
     /// True for states a job cannot leave without a requeue.
+    /// A terminal state only the scheduler can name: an exit status alone says `completed`
+    /// or `failed`, never `cancelled` or `timeout`.
+    public var isSpecificEnd: Bool {
+        isTerminal && self != .completed && self != .failed
+    }
+
     public var isTerminal: Bool {
         switch self {
         case .pending, .running, .suspended: false

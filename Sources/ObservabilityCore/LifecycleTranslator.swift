@@ -28,7 +28,10 @@ public enum LifecycleChange: Sendable, Hashable {
 ///   not reopen the job;
 /// - twice or from every node: a multi-node job's prologs each add their node, and a second
 ///   epilog leaves the first one's final state in place;
-/// - out of nowhere: any event for an unknown job creates it, so a lost submit costs nothing.
+/// - out of nowhere: any event for an unknown job creates it, so a lost submit costs nothing;
+/// - from sources that know more or less: an end named by the scheduler (cancelled, timeout,
+///   out of memory, …) refines one derived from an exit status (completed, failed), never the
+///   other way round.
 public enum LifecycleTranslator {
     public static func change(applying event: LifecycleEvent, to existing: Job?) throws(ValidationError) -> LifecycleChange {
         try event.validate()
@@ -49,6 +52,10 @@ public enum LifecycleTranslator {
             if !job.state.isTerminal {
                 job.state = event.resolvedFinalState
                 job.endTime = event.time
+            } else if let finalState = event.finalState, finalState.isSpecificEnd, !job.state.isSpecificEnd {
+                // An epilog only sees an exit status and records `failed` for a job killed by
+                // a signal; the scheduler's own verdict (cancelled, timeout, …) refines it.
+                job.state = finalState
             }
             if job.exitCode == nil { job.exitCode = event.exitCode }
             if job.endTime == nil { job.endTime = event.time }

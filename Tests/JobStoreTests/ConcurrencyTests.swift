@@ -38,7 +38,7 @@ struct ConcurrencyTests {
     @Test func processesOpeningAFreshFileTogetherMigrateItOnce() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/fresh.db"
-        let results = try await withThrowingTaskGroup(of: StoreBenchProcess.Result.self) { group in
+        let results = try await withThrowingTaskGroup(of: BuiltExecutable.Result.self) { group in
             for _ in 0..<4 {
                 group.addTask { try await StoreBenchProcess.run(["migrate"], databasePath: path) }
             }
@@ -112,26 +112,11 @@ struct ConcurrencyTests {
 
 /// Runs the `hpc-obs-storebench` executable built beside the test bundle.
 enum StoreBenchProcess {
-    struct Result: Sendable {
-        let status: Int32
-        let standardError: String
-    }
-
-    static var executable: URL {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("hpc-obs-storebench")
-    }
-
-    static func run(_ arguments: [String], databasePath: String) async throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ["DATABASE_TYPE": "sqlite", "DATABASE_URL": databasePath]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, standardError: String(decoding: data, as: UTF8.self))
+    static func run(_ arguments: [String], databasePath: String) async throws -> BuiltExecutable.Result {
+        try await BuiltExecutable.run(
+            "hpc-obs-storebench",
+            arguments: arguments,
+            environment: ["DATABASE_TYPE": "sqlite", "DATABASE_URL": databasePath]
+        )
     }
 }

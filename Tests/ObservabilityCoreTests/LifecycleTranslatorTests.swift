@@ -44,6 +44,20 @@ struct LifecycleTranslatorTests {
         #expect(late.exitCode == 0)
     }
 
+    @Test func theSchedulersVerdictRefinesAnEndDerivedFromTheExitStatus() throws {
+        let running = try LifecycleTranslator.change(applying: event(.started, 0), to: nil).job
+        // An epilog saw a job killed by SIGTERM: 128 + 15, failed.
+        let failed = try LifecycleTranslator.change(applying: event(.ended, 10, exitCode: 143), to: running).job
+        #expect(failed.state == .failed)
+        let cancelled = try LifecycleTranslator.change(applying: event(.ended, 11, finalState: .cancelled), to: failed).job
+        #expect(cancelled.state == .cancelled)
+        #expect(cancelled.endTime == t0.addingTimeInterval(10))
+        #expect(cancelled.exitCode == 143)
+        // Once specific, a later specific or generic verdict changes nothing.
+        #expect(try LifecycleTranslator.change(applying: event(.ended, 12, finalState: .timeout), to: cancelled).job.state == .cancelled)
+        #expect(try LifecycleTranslator.change(applying: event(.ended, 12, finalState: .failed), to: cancelled).job.state == .cancelled)
+    }
+
     @Test func suspendAndResume() throws {
         let running = try LifecycleTranslator.change(applying: event(.started, 0), to: nil).job
         let suspended = try LifecycleTranslator.change(applying: event(.suspended, 1), to: running).job

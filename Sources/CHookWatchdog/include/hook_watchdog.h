@@ -1,0 +1,20 @@
+#ifndef HPC_OBS_HOOK_WATCHDOG_H
+#define HPC_OBS_HOOK_WATCHDOG_H
+
+#include <stddef.h>
+
+/// Arms the hook's last line of defence: when `seconds` have passed, or SIGTERM, SIGINT or
+/// SIGHUP arrives, the handler writes the pending event (if any) to the spool and exits 0.
+/// Written in C because only async-signal-safe calls (open, write, fsync, rename, _exit) may
+/// run in a signal handler. SIGPIPE is ignored.
+void hpc_watchdog_arm(double seconds);
+
+/// Makes `data` the event the handler spools: `directory/name`, written through a temporary
+/// file, fsynced and renamed. The bytes are copied. Returns 0, or -1 when the copy cannot be
+/// made (too long a path, out of memory), in which case nothing is pending.
+int hpc_watchdog_set_pending(const char *directory, const char *name, const unsigned char *data, size_t length);
+
+/// The event was delivered or spooled: the handler now only exits.
+void hpc_watchdog_clear_pending(void);
+
+#endif

@@ -1,0 +1,22 @@
+/// Where events go when they leave a hook or the spool: the service over HTTP, or the store.
+public protocol EventDelivery: Sendable {
+    /// Delivers the events (each a JSON body as ``EventWireFormat`` writes it) as one batch,
+    /// all or none, within `timeoutSeconds`.
+    func deliver(_ bodies: [[UInt8]], timeoutSeconds: Double) async throws(DeliveryError)
+}
+
+/// Why a batch was not delivered, and whether trying again later can help.
+public enum DeliveryError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The service or store is down, slow, overloaded or misconfigured (wrong token): keep
+    /// the events and try again.
+    case retryable(String)
+    /// The events themselves were refused (invalid): trying again cannot help.
+    case rejected(String)
+
+    public var description: String {
+        switch self {
+        case .retryable(let reason): reason
+        case .rejected(let reason): "refused: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `POST {base}/v1/events` through libcurl: TLS, proxies and timeouts as every admin knows them,
+/// without a networking runtime to start in a process that lives for milliseconds.
+public struct HTTPEventDelivery: EventDelivery {
+    public let eventsURL: String
+    let token: String?
+
+    /// `token` is the bearer credential, already read from its file.
+    public init(baseURL: String, token: String?) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        eventsURL = base + "/v1/events"
+        self.token = token
+    }
+
+    /// Reads a token file: the first line, trimmed. Nil when the file is unreadable.
+    public static func readToken(path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
+        let token = line.trimmingWhitespace()
+        return token.isEmpty ? nil : String(token)
+    }
+
+    public func deliver(_ bodies: [[UInt8]], timeoutSeconds: Double) async throws(DeliveryError) {
+        try send(bodies.count == 1 ? bodies[0] : EventWireFormat.batch(bodies), timeoutSeconds: timeoutSeconds)
+    }
+
+    private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    private func send(_ body: [UInt8], timeoutSeconds: Double) throws(DeliveryError) {
+        guard Self.initialized, let handle = curl_easy_init() else {
+            throw .retryable("libcurl could not start")
+        }
+        defer { curl_easy_cleanup(handle) }
+        var headers: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Content-Type: application/json")
+        headers = curl_slist_append(headers, "Accept: application/json")
+        headers = curl_slist_append(headers, "Expect:")
+        if let token { headers = curl_slist_append(headers, "Authorization: Bearer \(token)") }
+        defer { curl_slist_free_all(headers) }
+
+        let response = ResponseBuffer()
+        let context = Unmanaged.passRetained(response)
+        defer { context.release() }
+        let milliseconds = max(1, Int(timeoutSeconds * 1_000))
+
+        let code: CURLcode = body.withUnsafeBytes { raw in
+            hpc_curl_setopt_string(handle, CURLOPT_URL, eventsURL)
+            hpc_curl_setopt_long(handle, CURLOPT_POST, 1)
+            hpc_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
+            hpc_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, raw.count)
+            hpc_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
+            hpc_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
+            hpc_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
+            // The hook's deadline is a SIGALRM; curl must not install its own signal handlers.
+            hpc_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+            hpc_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
+            hpc_curl_setopt_write_function(handle) { data, size, count, context in
+                guard let data, let context else { return 0 }
+                let buffer = Unmanaged<ResponseBuffer>.fromOpaque(context).takeUnretainedValue()
+                buffer.append(UnsafeRawBufferPointer(start: data, count: size * count))
+                return size * count
+            }
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else {
+            throw .retryable("\(eventsURL): \(String(cString: curl_easy_strerror(code)))")
+        }
+        var status = 0
+        hpc_curl_response_code(handle, &status)
+        switch status {
+        case 200..<300:
+            return
+        case 400, 413, 415, 422:
+            throw .rejected("\(eventsURL) answered \(status): \(response.text)")
+        default:
+            // 401/403 (a wrong token), 404 (a wrong URL), 408, 429 and 5xx are fixed by an
+            // admin or by time; the events wait in the spool until then.
+            throw .retryable("\(eventsURL) answered \(status): \(response.text)")
+        }
+    }
+}
+
+/// The first bytes of the response, for the one log line a failure writes.
+private final class ResponseBuffer {
+    private var bytes: [UInt8] = []
+
+    func append(_ chunk: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: chunk.prefix(max(0, 300 - bytes.count)))
+    }
+
+    var text: String {
+        String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

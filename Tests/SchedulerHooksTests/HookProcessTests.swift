@@ -1,0 +1,138 @@
+import Foundation
+import ObservabilityCore
+import SchedulerHooks
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The hook executables as slurmd runs them: a clean environment, and whatever state the
+/// service, the store and the disk are in. Every case must exit 0.
+@Suite("Hook executables", .serialized)
+struct HookProcessTests {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hpc-obs-hooks-\(UUID().uuidString)").path
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        try Data("# settings come from the environment in these tests\n".utf8).write(to: URL(fileURLWithPath: "\(scratch)/hpc-obs.conf"))
+    }
+
+    func environment(job: String, context: String = "prolog_slurmd", _ settings: [String: String]) -> [String: String] {
+        var environment = [
+            "SLURM_SCRIPT_CONTEXT": context, "SLURM_JOB_ID": job, "SLURM_JOB_USER": "alice", "SLURM_JOB_UID": "1000",
+            "SLURM_JOB_PARTITION": "debug", "SLURMD_NODENAME": "cn1", "SLURM_CLUSTER_NAME": "test",
+            "HPC_OBS_CONFIG": "\(scratch)/hpc-obs.conf", "HPC_OBS_SPOOL_DIR": "\(scratch)/spool",
+        ]
+        environment.merge(settings) { $1 }
+        return environment
+    }
+
+    func spooled() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "\(scratch)/spool")) ?? []).filter { $0.hasSuffix(".json") }
+    }
+
+    @Test func directModeWritesTheStoreAndTheEpilogEndsTheJob() async throws {
+        let database = "\(scratch)/jobs.db"
+        let settings = ["DATABASE_URL": database]
+        let prolog = try await BuiltExecutable.run("hpc-obs-prolog", environment: environment(job: "11", settings))
+        #expect(prolog.status == 0 && prolog.standardError.isEmpty, "\(prolog.standardError)")
+        var epilogEnvironment = environment(job: "11", context: "epilog_slurmd", settings)
+        epilogEnvironment["SLURM_JOB_EXIT_CODE2"] = "3:0"
+        let epilog = try await BuiltExecutable.run("hpc-obs-epilog", environment: epilogEnvironment)
+        #expect(epilog.status == 0 && epilog.standardError.isEmpty, "\(epilog.standardError)")
+        let store = try await openSQLiteStore(database)
+        let job = try #require(try await store.job(id: "11"))
+        #expect(job.state == .failed && job.exitCode == 3 && job.nodes == ["cn1"] && job.cluster == "test")
+        await store.close()
+        #expect(spooled().isEmpty)
+    }
+
+    @Test func settingsComeFromTheConfigFileWhenSlurmdGivesNoEnvironment() async throws {
+        let database = "\(scratch)/from-file.db"
+        let config = "\(scratch)/site.conf"
+        try Data("# site settings\nDATABASE_TYPE=sqlite\nDATABASE_URL=\"\(database)\"\nHPC_OBS_SPOOL_DIR=\(scratch)/spool\n".utf8)
+            .write(to: URL(fileURLWithPath: config))
+        var slurmOnly = environment(job: "12", [:])
+        slurmOnly["HPC_OBS_CONFIG"] = config
+        slurmOnly["HPC_OBS_SPOOL_DIR"] = nil
+        let result = try await BuiltExecutable.run("hpc-obs-prolog", environment: slurmOnly)
+        #expect(result.status == 0 && result.standardError.isEmpty, "\(result.standardError)")
+        let store = try await openSQLiteStore(database)
+        #expect(try await store.job(id: "12")?.state == .running)
+        await store.close()
+    }
+
+    @Test func aDownServiceMeansSpoolThenReplayWhenItIsBack() async throws {
+        let port = try LocalPort.free()
+        let settings = ["HPC_OBS_URL": "http://127.0.0.1:\(port)"]
+        let down = try await BuiltExecutable.run("hpc-obs-prolog", environment: environment(job: "21", settings))
+        #expect(down.status == 0)
+        #expect(down.standardError.contains("spooled"), "\(down.standardError)")
+        #expect(down.standardError.split(separator: "\n").count == 1)
+        #expect(spooled().count == 1)
+
+        let server = try ServerProcess.start(port: port, database: "\(scratch)/service.db")
+        defer { server.stop() }
+        try await server.waitUntilHealthy()
+        let up = try await BuiltExecutable.run("hpc-obs-prolog", environment: environment(job: "22", settings))
+        #expect(up.status == 0 && up.standardError.isEmpty, "\(up.standardError)")
+        #expect(spooled().isEmpty)
+        for id in ["21", "22"] {
+            #expect(try await server.jobState(id) == "running", "job \(id)")
+        }
+    }
+
+    @Test func aMalformedEnvironmentLogsOneLineAndExitsZero() async throws {
+        var broken = environment(job: "x", ["HPC_OBS_URL": "http://127.0.0.1:1"])
+        broken["SLURM_JOB_ID"] = nil
+        let result = try await BuiltExecutable.run("hpc-obs-epilog", environment: broken)
+        #expect(result.status == 0)
+        #expect(result.standardError.contains("SLURM_JOB_ID"))
+        let empty = try await BuiltExecutable.run("hpc-obs-prolog", environment: [:])
+        #expect(empty.status == 0)
+    }
+
+    @Test func anUnwritableSpoolLosesTheEventButNotTheJob() async throws {
+        let settings = ["HPC_OBS_URL": "http://127.0.0.1:1", "HPC_OBS_SPOOL_DIR": "/proc/hpc-obs-no-spool"]
+        let result = try await BuiltExecutable.run("hpc-obs-prolog", environment: environment(job: "31", settings))
+        #expect(result.status == 0)
+        #expect(result.standardError.contains("lost"), "\(result.standardError)")
+    }
+
+    @Test func aServiceThatNeverAnswersCostsTheDeadlineAndNoMore() async throws {
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let settings = ["HPC_OBS_URL": "http://127.0.0.1:\(silent.port)", "HPC_OBS_HOOK_TIMEOUT": "0.5"]
+        let result = try await BuiltExecutable.run("hpc-obs-prolog", environment: environment(job: "41", settings))
+        #expect(result.status == 0)
+        #expect(result.seconds < 1.0, "took \(result.seconds) s")
+        #expect(spooled().count == 1)
+    }
+
+    @Test func aLockedDatabaseTripsTheWatchdogWhichSpoolsAndExitsZero() async throws {
+        let database = "\(scratch)/locked.db"
+        let store = try await openSQLiteStore(database)
+        await store.close()
+        let locker = try SQLiteLocker(path: database)
+        defer { locker.release() }
+        let settings = ["DATABASE_URL": database, "HPC_OBS_HOOK_TIMEOUT": "0.5"]
+        let result = try await BuiltExecutable.run("hpc-obs-prolog", environment: environment(job: "51", settings))
+        #expect(result.status == 0)
+        #expect(result.seconds < 1.5, "took \(result.seconds) s")
+        #expect(spooled().count == 1)
+    }
+
+    @Test func sigtermWhileWaitingSpoolsAndExitsZero() async throws {
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let settings = ["HPC_OBS_URL": "http://127.0.0.1:\(silent.port)", "HPC_OBS_HOOK_TIMEOUT": "5"]
+        let result = try await BuiltExecutable.run("hpc-obs-epilog", environment: environment(job: "61", context: "epilog_slurmd", settings)) { pid in
+            try? await Task.sleep(for: .milliseconds(300))
+            kill(pid, SIGTERM)
+        }
+        #expect(result.status == 0)
+        #expect(result.seconds < 2)
+        #expect(spooled().count == 1)
+    }
+}
