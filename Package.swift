@@ -41,6 +41,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // Debian ships no slurm.pc: the module map names the header and the library itself.
+        .systemLibrary(
+            name: "CSlurm",
+            path: "Modules/CSlurm",
+            providers: [.apt(["libslurm-dev"])]
+        ),
         .systemLibrary(
             name: "CCurl",
             path: "Modules/CCurl",
@@ -98,6 +104,17 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
+        // libslurm reads (jobs) and the poller. The only target that talks to libslurm.
+        .target(
+            name: "SlurmBridge",
+            dependencies: [
+                "CSlurm", "ObservabilityCore", "SlurmFormats",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
         .executableTarget(
             name: "hpc-obs-prolog",
             dependencies: ["SchedulerHooks"],
@@ -132,7 +149,7 @@ let package = Package(
         .target(
             name: "ObservabilityServer",
             dependencies: [
-                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition",
+                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SchedulerHooks",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -192,6 +209,11 @@ let package = Package(
         .testTarget(
             name: "SlurmFormatsTests",
             dependencies: ["SlurmFormats"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "SlurmBridgeTests",
+            dependencies: ["SlurmBridge", "ObservabilityCore"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

@@ -4,6 +4,8 @@ public import MetricsExposition
 public import ObservabilityCore
 import ObservabilityAPI
 import OpenAPIHummingbird
+import SchedulerHooks
+import SlurmBridge
 
 /// Builds the HTTP application the binary runs, apart from `main` so tests run the same one.
 ///
@@ -14,8 +16,9 @@ public func buildApplication(
     store: any JobStore,
     logger: Logger
 ) throws -> some ApplicationProtocol {
+    let serviceMetrics = ServiceMetrics()
     var application = Application(
-        router: try buildRouter(store: store, auth: configuration.auth, jobMetrics: configuration.jobMetrics),
+        router: try buildRouter(store: store, auth: configuration.auth, jobMetrics: configuration.jobMetrics, serviceMetrics: serviceMetrics),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "hpc-obs/\(ServiceVersion.current)"
@@ -23,6 +26,21 @@ public func buildApplication(
         logger: logger
     )
     application.addServices(RetentionService(store: store, retentionDays: configuration.retentionDays, logger: logger))
+    application.addServices(SpoolReplayService(
+        spool: EventSpool(directory: configuration.spoolDirectory),
+        store: store,
+        metricsFactory: serviceMetrics.registry,
+        logger: logger
+    ))
+    if configuration.slurmPollSeconds > 0 {
+        application.addServices(SlurmPoller(
+            store: store,
+            interval: .seconds(configuration.slurmPollSeconds),
+            configPath: configuration.slurmConfigPath,
+            metricsFactory: serviceMetrics.registry,
+            logger: logger
+        ))
+    }
     return application
 }
 

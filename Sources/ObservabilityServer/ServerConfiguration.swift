@@ -26,6 +26,14 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var jobMetrics: JobMetricsConfiguration
     /// `--seed-demo`: fill the store with a demo cluster at start. Not read from the environment.
     public var seedDemo: Bool
+    /// `SLURM_POLL_INTERVAL`: seconds between reads of slurmctld's jobs; 0 turns the poller
+    /// off. Defaults to `30`.
+    public var slurmPollSeconds: Int
+    /// `SLURM_CONF`: the slurm.conf libslurm reads. Defaults to `/etc/slurm/slurm.conf`.
+    public var slurmConfigPath: String
+    /// `HPC_OBS_SPOOL_DIR`: where this host's hooks spool events; the server replays them.
+    /// Defaults to `/var/spool/hpc-obs`.
+    public var spoolDirectory: String
 
     public init(
         host: String = "0.0.0.0",
@@ -36,7 +44,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         logLevel: Logger.Level = .info,
         auth: AuthConfiguration = AuthConfiguration(),
         jobMetrics: JobMetricsConfiguration = JobMetricsConfiguration(),
-        seedDemo: Bool = false
+        seedDemo: Bool = false,
+        slurmPollSeconds: Int = 0,
+        slurmConfigPath: String = "/etc/slurm/slurm.conf",
+        spoolDirectory: String = "/var/spool/hpc-obs"
     ) {
         self.host = host
         self.port = port
@@ -47,6 +58,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.auth = auth
         self.jobMetrics = jobMetrics
         self.seedDemo = seedDemo
+        self.slurmPollSeconds = slurmPollSeconds
+        self.slurmConfigPath = slurmConfigPath
+        self.spoolDirectory = spoolDirectory
     }
 
     /// Reads the environment, and `API_TOKEN_FILE` from disk when it is set.
@@ -84,6 +98,9 @@ public struct ServerConfiguration: Sendable, Hashable {
             logLevel = .info
         }
         seedDemo = false
+        slurmPollSeconds = try integer("SLURM_POLL_INTERVAL", default: 30, in: 0...86_400)
+        slurmConfigPath = value("SLURM_CONF") ?? "/etc/slurm/slurm.conf"
+        spoolDirectory = value("HPC_OBS_SPOOL_DIR") ?? "/var/spool/hpc-obs"
         var jobLabels = JobMetricsConfiguration.Label.allCases
         if let names = value("METRICS_JOB_LABELS") {
             jobLabels = []

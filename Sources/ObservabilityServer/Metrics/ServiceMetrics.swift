@@ -22,6 +22,19 @@ public final class ServiceMetrics: Sendable {
         registry.describe(Self.events, help: "Lifecycle events received through the API, by what they did (created, updated, unchanged, duplicate).")
         registry.describe(Self.storeDuration, help: "Time a store operation took, by operation.")
         registry.describe(Self.storeErrors, help: "Store operations that failed, by operation and error code.")
+        // Families other modules record through the same registry (the poller, spool replay).
+        registry.describe("hpc_obs_slurm_up", help: "1 when the last read of slurmctld's jobs succeeded, 0 when it failed.")
+        registry.describe(
+            "hpc_obs_slurm_poll_last_success_timestamp_seconds",
+            help: "When the poller last read slurmctld's jobs; time() minus this is the poller's lag."
+        )
+        registry.describe("hpc_obs_slurm_poll_failures_total", help: "Poll cycles that could not read slurmctld's jobs.")
+        registry.describe("hpc_obs_slurm_load_jobs_duration_seconds", help: "Time slurm_load_jobs took, including SLURM_NO_CHANGE_IN_DATA answers.")
+        registry.describe("hpc_obs_slurm_jobs", help: "Jobs slurmctld held at the last poll that returned them.")
+        registry.describe("hpc_obs_slurm_poll_events_total", help: "Lifecycle events the poller applied to the store.")
+        registry.describe("hpc_obs_spool_depth", help: "Events waiting in this host's hook spool.")
+        registry.describe("hpc_obs_spool_replayed_total", help: "Spooled events this server delivered to the store.")
+        registry.describe("hpc_obs_spool_rejected_total", help: "Spooled events the store refused for good, moved to the spool's rejected/ folder.")
         samplesIngested = Counter(label: Self.samples, factory: registry)
         for outcome in ["created", "updated", "unchanged", "duplicate"] {
             _ = Counter(label: Self.events, dimensions: [("outcome", outcome)], factory: registry)

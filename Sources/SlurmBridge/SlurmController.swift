@@ -1,0 +1,119 @@
+import CSlurm
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one place that calls libslurm: reads job state from slurmctld.
+///
+/// libslurm's calls block and are not all thread-safe, so callers run them one at a time on
+/// a thread of their own (``SlurmPoller`` does).
+public final class SlurmController: @unchecked Sendable {
+    /// What one `slurm_load_jobs` returned.
+    public enum JobsLoad: Sendable {
+        /// Nothing changed since the time passed in (`SLURM_NO_CHANGE_IN_DATA`): a tiny RPC.
+        case unchanged
+        /// The jobs slurmctld holds, and its time of this answer, to pass to the next call.
+        case jobs([SlurmJobRecord], lastUpdate: Int)
+    }
+
+    public let configPath: String
+    /// `ClusterName=` from slurm.conf, read once.
+    public let clusterName: String?
+
+    /// Where libslurm reads its configuration: `SLURM_CONF`, else `/etc/slurm/slurm.conf`.
+    public static func configPath(environment: [String: String]) -> String {
+        environment["SLURM_CONF"].flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/slurm/slurm.conf"
+    }
+
+    /// Initialises libslurm. Checks that slurm.conf is readable first: libslurm ends the
+    /// process when it is not, and a server without Slurm must keep serving.
+    public init(configPath: String) throws(SlurmError) {
+        guard let data = FileManager.default.contents(atPath: configPath) else {
+            throw SlurmError(operation: "slurm_init", code: -1, message: "cannot read \(configPath); set SLURM_CONF or SLURM_POLL_INTERVAL=0")
+        }
+        self.configPath = configPath
+        clusterName = Self.clusterName(inConfig: String(decoding: data, as: UTF8.self))
+        setenv("SLURM_CONF", configPath, 1)
+        slurm_init(configPath)
+    }
+
+    deinit {
+        slurm_fini()
+    }
+
+    /// One `slurm_load_jobs`, passing the previous answer's time: 0 forces a full load.
+    public func loadJobs(changedSince lastUpdate: Int) throws(SlurmError) -> JobsLoad {
+        var message: UnsafeMutablePointer<job_info_msg_t>?
+        let result = slurm_load_jobs(time_t(lastUpdate), &message, HPC_SLURM_SHOW_ALL)
+        if result != SLURM_SUCCESS {
+            let code = slurm_get_errno()
+            if code == HPC_SLURM_NO_CHANGE_IN_DATA { return .unchanged }
+            throw SlurmError(operation: "slurm_load_jobs", code: code, message: String(cString: slurm_strerror(code)))
+        }
+        guard let message else { return .jobs([], lastUpdate: lastUpdate) }
+        defer { slurm_free_job_info_msg(message) }
+        let count = Int(message.pointee.record_count)
+        var records: [SlurmJobRecord] = []
+        records.reserveCapacity(count)
+        if let jobs = message.pointee.job_array {
+            for index in 0..<count { records.append(Self.record(jobs[index])) }
+        }
+        return .jobs(records, lastUpdate: Int(message.pointee.last_update))
+    }
+
+    private static func record(_ job: slurm_job_info_t) -> SlurmJobRecord {
+        let state = job.job_state
+        let isArrayTask = job.array_job_id != 0 && job.array_task_id != HPC_SLURM_NO_VAL
+        return SlurmJobRecord(
+            jobID: job.job_id,
+            arrayJobID: job.array_job_id != 0 ? job.array_job_id : nil,
+            arrayTaskID: isArrayTask ? job.array_task_id : nil,
+            pendingArrayTasks: !isArrayTask && job.array_job_id != 0 ? string(job.array_task_str) : nil,
+            baseState: SlurmBaseState(rawValue: state & HPC_SLURM_JOB_STATE_BASE) ?? .pending,
+            isRequeueing: state & (HPC_SLURM_JOB_REQUEUE | HPC_SLURM_JOB_REQUEUE_HOLD | HPC_SLURM_JOB_REQUEUE_FED) != 0,
+            userID: job.user_id,
+            userName: string(job.user_name),
+            name: string(job.name),
+            partition: string(job.partition),
+            account: string(job.account),
+            cluster: string(job.cluster),
+            nodes: string(job.nodes),
+            submitTime: date(job.submit_time),
+            startTime: job.job_state & HPC_SLURM_JOB_STATE_BASE == SlurmBaseState.pending.rawValue ? nil : date(job.start_time),
+            endTime: date(job.end_time),
+            suspendTime: date(job.suspend_time),
+            exitStatus: job.exit_code == HPC_SLURM_NO_VAL ? 0 : Int(job.exit_code),
+            restartCount: Int(job.restart_cnt),
+            requestedTRES: string(job.tres_req_str)
+        )
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
+        guard let pointer, pointer.pointee != 0 else { return nil }
+        return String(cString: pointer)
+    }
+
+    private static func date(_ time: time_t) -> Date? {
+        time > 0 ? Date(timeIntervalSince1970: TimeInterval(time)) : nil
+    }
+
+    private static func trimmed(_ text: Substring) -> String {
+        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+    }
+
+    static func clusterName(inConfig text: String) -> String? {
+        for line in text.split(whereSeparator: \.isNewline) {
+            let setting = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let pair = setting.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, trimmed(pair[0]).lowercased() == "clustername" else { continue }
+            let name = trimmed(pair[1])
+            return name.isEmpty ? nil : name
+        }
+        return nil
+    }
+}

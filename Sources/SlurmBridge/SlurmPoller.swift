@@ -1,0 +1,187 @@
+public import CoreMetrics
+import Dispatch
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+public import Logging
+public import ObservabilityCore
+public import ServiceLifecycle
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Keeps the store in step with slurmctld: one `slurm_load_jobs` per cycle.
+///
+/// Each cycle passes the previous answer's time, so an idle cluster costs one tiny RPC
+/// (`SLURM_NO_CHANGE_IN_DATA`). Jobs whose state moved since the last cycle become lifecycle
+/// events (pending jobs, which no hook sees, included); unchanged jobs cost a comparison. Every
+/// `fullLoadEvery` cycles, and at start, a full load also closes jobs the store thinks are live
+/// but slurmctld no longer knows (a lost epilog). The interval is never below five times the
+/// last RPC's duration; when slurmctld is unreachable the poller backs off, up to ten
+/// intervals, and says so in the log and in `/metrics`, while the server keeps serving.
+public final class SlurmPoller: Service, Sendable {
+    public let store: any JobStore
+    public let interval: Duration
+    public let configPath: String
+    public let fullLoadEvery: Int
+    let logger: Logger
+    let metrics: PollerMetrics
+    private let slurmQueue = DispatchQueue(label: "hpc-obs.slurm")
+    private let state = PollerState()
+
+    public init(
+        store: any JobStore,
+        interval: Duration,
+        configPath: String,
+        fullLoadEvery: Int = 10,
+        metricsFactory: any MetricsFactory,
+        logger: Logger
+    ) {
+        self.store = store
+        self.interval = interval
+        self.configPath = configPath
+        self.fullLoadEvery = max(1, fullLoadEvery)
+        self.logger = logger
+        metrics = PollerMetrics(factory: metricsFactory)
+    }
+
+    public func run() async throws {
+        let controller: SlurmController
+        do {
+            controller = try await onSlurmThread { () throws(SlurmError) in try SlurmController(configPath: self.configPath) }
+        } catch {
+            logger.error("Slurm poller off", metadata: ["error": "\(error)"])
+            return
+        }
+        logger.info("Slurm poller on", metadata: ["slurmConf": "\(configPath)", "interval": "\(interval)", "cluster": "\(controller.clusterName ?? "-")"])
+        var failures = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            var wait = interval
+            do {
+                let rpc = try await pollOnce(controller)
+                if failures > 0 { logger.notice("slurmctld answers again", metadata: ["failedCycles": "\(failures)"]) }
+                failures = 0
+                wait = max(interval, rpc * 5)
+            } catch {
+                failures += 1
+                metrics.failed()
+                // Log the first failure and then every tenth: an outage is one story, not a flood.
+                if failures == 1 || failures % 10 == 0 {
+                    logger.error("cannot read jobs from slurmctld; backing off", metadata: ["error": "\(error)", "failedCycles": "\(failures)"])
+                }
+                wait = interval * min(10, 1 << min(failures, 4))
+            }
+            let pause = wait
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+        }
+    }
+
+    /// One cycle; returns how long the RPC took. Public for the benchmark and the tests.
+    @discardableResult
+    public func pollOnce(_ controller: SlurmController, forceFullLoad: Bool = false) async throws -> Duration {
+        let cycle = state.beginCycle(fullLoadEvery: fullLoadEvery, force: forceFullLoad)
+        let start = ContinuousClock.now
+        let load = try await onSlurmThread { () throws(SlurmError) in
+            try controller.loadJobs(changedSince: cycle.isFullLoad ? 0 : cycle.lastUpdate)
+        }
+        let rpc = ContinuousClock.now - start
+        metrics.rpc(rpc)
+        guard case .jobs(let records, let lastUpdate) = load else {
+            metrics.succeeded(jobs: nil)
+            return rpc
+        }
+        let now = Date()
+        var events: [LifecycleEvent] = []
+        var seen = Set<String>()
+        seen.reserveCapacity(records.count)
+        for record in records {
+            let user = record.userName ?? UserNames.shared.name(of: record.userID)
+            for event in SlurmJobMapper.events(for: record, userName: user, now: now) {
+                seen.insert(event.jobID)
+                if state.isNew(event) { events.append(event) }
+            }
+        }
+        try await apply(events)
+        if cycle.isFullLoad {
+            try await closeVanishedJobs(seen: seen, cluster: controller.clusterName, now: now)
+        }
+        state.finishCycle(lastUpdate: lastUpdate)
+        metrics.succeeded(jobs: records.count)
+        return rpc
+    }
+
+    /// Applies in batches so one transaction never holds the store for long.
+    private func apply(_ events: [LifecycleEvent]) async throws {
+        var start = 0
+        while start < events.count {
+            let batch = Array(events[start..<min(start + 1_000, events.count)])
+            do {
+                _ = try await store.apply(batch)
+            } catch is ValidationError {
+                // One job slurmctld describes in a way we refuse (a name too long, …) must not
+                // block the rest: apply one by one and log the refused.
+                for event in batch {
+                    do {
+                        _ = try await store.apply(event)
+                    } catch let error as ValidationError {
+                        logger.warning("skipping a job slurmctld reported", metadata: ["jobId": "\(event.jobID)", "error": "\(error)"])
+                    }
+                }
+            }
+            for event in batch { state.remember(event) }
+            metrics.applied(batch.count)
+            start += batch.count
+        }
+    }
+
+    /// Live jobs of this cluster that slurmctld no longer holds ended unseen: a lost epilog and
+    /// a poller that was down past `MinJobAge`. Their end is unknown, so they close as failed,
+    /// without an exit code, at the time of this poll.
+    private func closeVanishedJobs(seen: Set<String>, cluster: String?, now: Date) async throws {
+        guard let cluster else { return }
+        var vanished: [LifecycleEvent] = []
+        for state in [JobState.pending, .running, .suspended] {
+            var offset = 0
+            while true {
+                let page = try await store.listJobs(JobFilter(state: state), page: try JobPage(limit: JobPage.maxLimit, offset: offset))
+                for job in page.jobs where job.cluster == cluster && !seen.contains(job.id) && Self.isSlurmJobID(job.id) {
+                    vanished.append(LifecycleEvent(
+                        id: "slurm-poll:\(job.id):vanished:\(Int64(now.timeIntervalSince1970))",
+                        jobID: job.id,
+                        kind: .ended,
+                        time: now,
+                        user: job.user,
+                        finalState: .failed
+                    ))
+                }
+                offset += page.jobs.count
+                if page.jobs.isEmpty || offset >= page.total { break }
+            }
+        }
+        guard !vanished.isEmpty else { return }
+        logger.warning(
+            "closing jobs slurmctld no longer knows, whose end was never seen",
+            metadata: ["count": "\(vanished.count)", "first": "\(vanished[0].jobID)"]
+        )
+        try await apply(vanished)
+    }
+
+    /// `123` or `120_2`: jobs the poller may close. Jobs made through the API keep their own ids.
+    static func isSlurmJobID(_ id: String) -> Bool {
+        let parts = id.split(separator: "_", omittingEmptySubsequences: false)
+        return (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+
+    /// libslurm blocks: its calls run one at a time on a thread of their own, never on the
+    /// cooperative pool the HTTP server answers from.
+    private func onSlurmThread<Result: Sendable>(_ body: @escaping @Sendable () throws(SlurmError) -> Result) async throws(SlurmError) -> Result {
+        let outcome: Swift.Result<Result, SlurmError> = await withCheckedContinuation { continuation in
+            slurmQueue.async {
+                continuation.resume(returning: Swift.Result { () throws(SlurmError) in try body() })
+            }
+        }
+        return try outcome.get()
+    }
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# The Slurm integration on a real one-node cluster (Tests/testbed/slurm.sh): hpc-obs-prolog and
+# hpc-obs-epilog run as PrologSlurmctld/EpilogSlurmctld and post to a running hpc-obs-server,
+# whose poller reads slurmctld through libslurm. Checks that jobs end in the right state with
+# the right exit code, that pending jobs come from the poller alone, that an array gives one job
+# per task, that nothing is lost or doubled while the service is down (the hooks spool, the
+# server replays), and that the poller rides out a slurmctld outage.
+#
+#   Tests/e2e/slurm.sh BIN_DIR     # the directory holding hpc-obs-server, -prolog and -epilog
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. Tests/testbed/common.sh
+
+bin=$(cd "${1:?usage: slurm.sh BIN_DIR}" && pwd -P)
+work=$(mktemp -d /tmp/hpc-obs-slurm.XXXXXX)
+chmod 755 "$work"
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+    Tests/testbed/slurm.sh stop "$work/cluster" >/dev/null 2>&1 || true
+    if [ "$failures" -gt 0 ]; then
+        echo "--- server log (tail)"; tail -n 30 "$work/server.log" 2>/dev/null || true
+        echo "--- slurmctld log (tail)"; tail -n 15 "$work/cluster/slurmctld.log" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+failures=0
+checks=0
+trap cleanup EXIT
+
+port=$(free_port)
+base=http://127.0.0.1:$port
+head -c 24 /dev/urandom | base64 >"$work/token"
+chmod 600 "$work/token"
+cat >"$work/hpc-obs.conf" <<CONF
+# What /etc/hpc-obs/hpc-obs.conf holds on a real controller.
+HPC_OBS_URL=$base
+HPC_OBS_TOKEN_FILE=$work/token
+HPC_OBS_SPOOL_DIR=$work/spool
+API_TOKEN_FILE=$work/token
+CONF
+mkdir -p "$work/hooks"
+for role in prolog epilog; do
+    # slurmctld runs hooks with a clean environment: the wrapper says where the settings are.
+    printf '#!/bin/sh\nHPC_OBS_CONFIG=%s exec %s\n' "$work/hpc-obs.conf" "$bin/hpc-obs-$role" >"$work/hooks/$role"
+    chmod 755 "$work/hooks/$role"
+done
+
+eval "$(Tests/testbed/slurm.sh start "$work/cluster" --prolog-slurmctld "$work/hooks/prolog" --epilog-slurmctld "$work/hooks/epilog")"
+
+start_server() {
+    set -a
+    . "$work/hpc-obs.conf"
+    set +a
+    DATABASE_URL="$work/jobs.db" HOST=127.0.0.1 PORT=$port LOG_LEVEL=info SLURM_POLL_INTERVAL=1 SLURM_CONF=$SLURM_CONF \
+        "$bin/hpc-obs-server" >>"$work/server.log" 2>&1 &
+    server_pid=$!
+    wait_for_url "$base/v1/health" hpc-obs-server
+}
+stop_server() {
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+}
+
+# One field of a job as the API reports it, or "absent".
+field() { # job_id field
+    curl -sS "$base/v1/jobs/$1" | python3 -c '
+import json, sys
+try:
+    job = json.load(sys.stdin)
+except ValueError:
+    job = {}
+value = job.get(sys.argv[1], "absent") if "id" in job else "absent"
+print(",".join(value) if isinstance(value, list) else value)' "$2"
+}
+
+check() { # description, expected, command...
+    local description=$1 expected=$2 actual
+    shift 2
+    checks=$((checks + 1))
+    actual=$("$@" 2>&1 || true)
+    if [ "$actual" = "$expected" ]; then
+        echo "ok   $description"
+    else
+        echo "FAIL $description: expected '$expected', got '$actual'"
+        failures=$((failures + 1))
+    fi
+}
+
+# Waits up to 60 s for a job's field to read `expected`.
+await() { # job_id field expected
+    for _ in $(seq 1 300); do
+        [ "$(field "$1" "$2")" = "$3" ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+await_check() { # description job_id field expected
+    checks=$((checks + 1))
+    if await "$2" "$3" "$4"; then
+        echo "ok   $1"
+    else
+        echo "FAIL $1: job $2 $3 is '$(field "$2" "$3")', expected '$4'"
+        failures=$((failures + 1))
+    fi
+}
+submit() { sbatch --parsable -o /dev/null -e /dev/null "$@"; }
+slurm_state() { scontrol -o show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p'; }
+await_slurm_state() { # job_id state
+    for _ in $(seq 1 300); do
+        [ "$(slurm_state "$1")" = "$2" ] && return 0
+        sleep 0.2
+    done
+    echo "Slurm job $1 is $(slurm_state "$1"), never $2" >&2
+    return 1
+}
+
+start_server
+node=$(hostname -s)
+
+ok=$(submit --wrap 'exit 0')
+fail=$(submit --wrap 'exit 3')
+steps=$(submit --wrap 'srun true; srun true')
+await_check "a job that exits 0 is completed" "$ok" state completed
+check "  with exit code 0" 0 field "$ok" exitCode
+check "  on this node" "$node" field "$ok" nodes
+check "  with start and end times" yes sh -c "[ '$(field "$ok" startTime)' != absent ] && [ '$(field "$ok" endTime)' != absent ] && echo yes"
+await_check "a job that exits 3 is failed" "$fail" state failed
+check "  with exit code 3" 3 field "$fail" exitCode
+await_check "a job of two srun steps is completed" "$steps" state completed
+
+long=$(submit --wrap 'sleep 300')
+await_check "a running job is running" "$long" state running
+scancel "$long"
+await_check "a cancelled job is cancelled (the poller refines the epilog's exit status)" "$long" state cancelled
+
+held=$(submit --hold --wrap true)
+await_check "a held job is pending, from the poller alone" "$held" state pending
+check "  in partition debug" debug field "$held" partition
+
+array=$(submit --array=1-3 --wrap true)
+for task in 1 2 3; do
+    await_check "array task ${array}_$task is a job of its own, completed" "${array}_$task" state completed
+done
+check "  and the array's own id is not a job" absent field "$array" state
+
+# The service goes away while jobs start and end: hooks exit 0 (or Slurm would requeue the
+# jobs), spool their events, and the server replays them when it is back.
+stop_server
+down_ok=$(submit --wrap 'exit 0')
+down_fail=$(submit --wrap 'exit 7')
+await_slurm_state "$down_ok" COMPLETED
+await_slurm_state "$down_fail" FAILED
+check "while the service is down, the hooks' events wait in the spool" yes \
+    sh -c "[ \$(ls '$work/spool' | grep -c '\.json\$') -ge 4 ] && echo yes"
+restarts=$(for job in "$down_ok" "$down_fail"; do scontrol -o show job "$job" | grep -o 'Restarts=[0-9]*'; done | sort -u)
+check "  and no job was requeued for a failing hook" "Restarts=0" echo "$restarts"
+start_server
+await_check "after the service is back, a job that ran meanwhile is completed" "$down_ok" state completed
+await_check "  and one that exited 7 is failed with exit code 7" "$down_fail" exitCode 7
+check "  the spool is empty again" 0 sh -c "ls '$work/spool' | grep -c '\.json\$' || true"
+total=$(curl -fsS "$base/v1/jobs?limit=1000" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["jobs"]) if isinstance(d, dict) and "jobs" in d else len(d))')
+check "  nothing lost or doubled: one job per Slurm job and array task" 10 echo "$total"
+
+# slurmctld goes away: the poller backs off, the server keeps answering, and catches up.
+Tests/testbed/slurm.sh stop-slurmctld "$work/cluster"
+poller_up() { curl -fsS "$base/metrics" | grep '^hpc_obs_slurm_up ' || true; }
+# libslurm itself retries a dead controller for about MessageTimeout before it gives up.
+for _ in $(seq 1 150); do
+    [ "$(poller_up)" = "hpc_obs_slurm_up 0" ] && break
+    sleep 0.2
+done
+check "with slurmctld down, /metrics says the poller cannot reach it" "hpc_obs_slurm_up 0" poller_up
+check "  the log says so" yes sh -c "grep -q 'cannot read jobs from slurmctld' '$work/server.log' && echo yes"
+check "  and the server still answers" 200 curl -s -o /dev/null -w '%{http_code}' "$base/v1/health"
+Tests/testbed/slurm.sh start-slurmctld "$work/cluster"
+late=$(submit --hold --wrap true)
+await_check "after slurmctld is back, the poller catches up" "$late" state pending
+check "  and /metrics says so" "hpc_obs_slurm_up 1" poller_up
+
+echo "slurm.sh: $((checks - failures)) of $checks checks passed"
+[ "$failures" -eq 0 ]
