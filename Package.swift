@@ -7,6 +7,20 @@ let upcomingFeatures: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// Hooks start once per job per node and must be small: the Swift runtime and Foundation are
+/// linked in statically, so the loader maps and relocates a fraction of what the shared
+/// libraries would cost.
+let hookLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-static-stdlib",
+            // Static Foundation's own dependencies, which autolinking does not name.
+            "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-lswiftSynchronization",
+        ],
+        .when(platforms: [.linux], configuration: .release)
+    ),
+]
+
 let package = Package(
     name: "hpc-job-observability",
     platforms: [.macOS(.v15)],
@@ -14,6 +28,7 @@ let package = Package(
         .executable(name: "hpc-obs-server", targets: ["hpc-obs-server"]),
         .executable(name: "hpc-obs-prolog", targets: ["hpc-obs-prolog"]),
         .executable(name: "hpc-obs-epilog", targets: ["hpc-obs-epilog"]),
+        .executable(name: "hpc-obs-hook", targets: ["hpc-obs-hook"]),
         .executable(name: "hpc-obs-storebench", targets: ["hpc-obs-storebench"]),
     ],
     dependencies: [
@@ -98,11 +113,23 @@ let package = Package(
         // Scheduler hooks: environment to events, delivery over HTTP or to the store, the spool.
         .target(
             name: "SchedulerHooks",
+            dependencies: ["ObservabilityCore", "SlurmFormats", "CHookWatchdog"],
+            swiftSettings: upcomingFeatures
+        ),
+        // The deliveries that need big libraries: https through libcurl, and the store.
+        .target(
+            name: "HookDelivery",
             dependencies: [
-                "ObservabilityCore", "SlurmFormats", "StorageBackends", "CCurl", "CHookWatchdog",
+                "SchedulerHooks", "ObservabilityCore", "StorageBackends", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcomingFeatures
+        ),
+        .executableTarget(
+            name: "hpc-obs-hook",
+            dependencies: ["SchedulerHooks", "HookDelivery"],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: hookLinkerSettings
         ),
         // libslurm reads (jobs) and the poller. The only target that talks to libslurm.
         .target(
@@ -118,12 +145,14 @@ let package = Package(
         .executableTarget(
             name: "hpc-obs-prolog",
             dependencies: ["SchedulerHooks"],
-            swiftSettings: upcomingFeatures
+            swiftSettings: upcomingFeatures,
+            linkerSettings: hookLinkerSettings
         ),
         .executableTarget(
             name: "hpc-obs-epilog",
             dependencies: ["SchedulerHooks"],
-            swiftSettings: upcomingFeatures
+            swiftSettings: upcomingFeatures,
+            linkerSettings: hookLinkerSettings
         ),
         // Prometheus and OpenMetrics text, and the job families rendered from the store's state.
         .target(
@@ -149,7 +178,7 @@ let package = Package(
         .target(
             name: "ObservabilityServer",
             dependencies: [
-                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SchedulerHooks",
+                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SchedulerHooks", "HookDelivery",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -170,11 +199,13 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
-        // Append-throughput benchmark and second writer process for the multi-process tests.
+        // Append-throughput and poll-cycle benchmarks, and a second writer process for the
+        // multi-process tests.
         .executableTarget(
             name: "hpc-obs-storebench",
             dependencies: [
-                "ObservabilityCore", "StorageBackends",
+                "ObservabilityCore", "StorageBackends", "SlurmBridge",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -219,9 +250,9 @@ let package = Package(
         .testTarget(
             name: "SchedulerHooksTests",
             dependencies: [
+                // The process tests also run hpc-obs-prolog, -epilog, -hook and -server, which
+                // `swift build --build-tests` builds beside the test bundle.
                 "SchedulerHooks", "ObservabilityCore", "StorageBackends", "TestSupport",
-                // Built for the process tests, which run them as slurmd would.
-                "hpc-obs-prolog", "hpc-obs-epilog", "hpc-obs-server",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcomingFeatures

@@ -32,6 +32,8 @@ chmod 755 "$work"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # nginx daemonizes: its master's pid is only in its pid file.
+    [ -s "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT

@@ -45,7 +45,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         auth: AuthConfiguration = AuthConfiguration(),
         jobMetrics: JobMetricsConfiguration = JobMetricsConfiguration(),
         seedDemo: Bool = false,
-        slurmPollSeconds: Int = 0,
+        slurmPollSeconds: Int = 30,
         slurmConfigPath: String = "/etc/slurm/slurm.conf",
         spoolDirectory: String = "/var/spool/hpc-obs"
     ) {

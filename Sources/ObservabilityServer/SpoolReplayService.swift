@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import HookDelivery
 import Logging
 import ObservabilityCore
 import SchedulerHooks

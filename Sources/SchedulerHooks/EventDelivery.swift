@@ -20,3 +20,16 @@ public enum DeliveryError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension DeliveryError {
+    /// Sorts an HTTP answer: 2xx delivered; 400, 413, 415 and 422 refuse the events for good;
+    /// anything else (401/403 a wrong token, 404 a wrong URL, 408, 429, 5xx) is fixed by an
+    /// admin or by time, so the events wait in the spool until then.
+    public static func check(status: Int, url: String, response: String) throws(DeliveryError) {
+        switch status {
+        case 200..<300: return
+        case 400, 413, 415, 422: throw .rejected("\(url) answered \(status): \(response)")
+        default: throw .retryable("\(url) answered \(status): \(response)")
+        }
+    }
+}

@@ -67,7 +67,7 @@ public struct EventSpool: Sendable {
     /// Up to `limit` spooled events, oldest first. Unreadable files are skipped.
     public func pending(limit: Int) -> [Entry] {
         names().prefix(limit).compactMap { name in
-            contents(of: "\(directory)/\(name)").map { Entry(name: name, body: $0) }
+            FileBytes.read("\(directory)/\(name)").map { Entry(name: name, body: $0) }
         }
     }
 
@@ -116,23 +116,6 @@ public struct EventSpool: Sendable {
             if !name.hasPrefix("."), name.hasSuffix(".json") { names.append(name) }
         }
         return names.sorted()
-    }
-
-    private func contents(of path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { return nil }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[..<count])
-            // One event is at most a few kilobytes; a huge file is not one of ours.
-            if bytes.count > 1 << 20 { return nil }
-        }
     }
 
     private func syncDirectory() {

@@ -7,20 +7,21 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import Logging
 import ObservabilityCore
-import StorageBackends
 
-/// What `hpc-obs-prolog` and `hpc-obs-epilog` do: read the settings, turn Slurm's environment
-/// into an event, deliver it, spool it on any failure, replay older spooled events, and exit 0
-/// on every path within the deadline.
+/// What the hook executables do: read the settings, turn Slurm's environment into an event,
+/// deliver it, spool it on any failure, replay older spooled events, and exit 0 on every path
+/// within the deadline.
 ///
 /// The deadline is enforced twice: every wait is given the time left, and a watchdog signal
 /// (see `hook_watchdog.h`) spools the event and exits if anything still hangs.
 public enum SlurmHookRunner {
+    /// The executable that can reach every destination, next to the small ones.
+    public static let fullHookName = "hpc-obs-hook"
+
     /// Runs the hook and returns its exit status: always 0, because Slurm drains a node whose
     /// Prolog or Epilog fails and requeues a job whose PrologSlurmctld does.
-    public static func run(role: SlurmHookContext.Role, environment: [String: String]) async -> Int32 {
+    public static func run(role: SlurmHookContext.Role, environment: [String: String], opener: any HookDeliveryOpener) async -> Int32 {
         let start = ContinuousClock.now
         let log = HookLog(identity: "hpc-obs-\(role.rawValue)")
         // Armed before anything can block, with the default, then again with the setting.
@@ -29,8 +30,8 @@ public enum SlurmHookRunner {
         let configPath = environment["HPC_OBS_CONFIG"] ?? HookSettings.defaultConfigPath
         var problems: [String] = []
         var fileValues: [String: String] = [:]
-        if let data = FileManager.default.contents(atPath: configPath) {
-            let parsed = SettingsFile.parse(String(decoding: data, as: UTF8.self))
+        if let bytes = FileBytes.read(configPath) {
+            let parsed = SettingsFile.parse(String(decoding: bytes, as: UTF8.self))
             fileValues = parsed.values
             problems += parsed.problems.map { "\(configPath) \($0)" }
         } else if environment["HPC_OBS_CONFIG"] != nil {
@@ -58,10 +59,21 @@ public enum SlurmHookRunner {
             hpc_watchdog_set_pending(settings.spoolDirectory, fileName, buffer.baseAddress, buffer.count)
         }
 
-        let (delivery, store) = await openDelivery(settings.destination, problems: &problems)
-        defer { hpc_watchdog_clear_pending() }
+        var token: String?
+        if case .service(_, let tokenFile?) = settings.destination {
+            token = FileBytes.token(at: tokenFile)
+            if token == nil { problems.append("cannot read a token from HPC_OBS_TOKEN_FILE=\(tokenFile)") }
+        }
+        let opening = await opener.open(settings.destination, token: token)
+        if case .handOff = opening {
+            // Only returns when the exec failed; the event is then spooled below.
+            problems.append(handOff(role: role, environment: environment, secondsLeft: SpoolReplayer.seconds(deadline - .now)))
+        }
         do throws(DeliveryError) {
-            guard let delivery else { throw .retryable("no destination configured") }
+            guard case .ready(let delivery, _) = opening else {
+                if case .unavailable(let reason) = opening { throw .retryable(reason) }
+                throw .retryable("\(fullHookName) could not be started")
+            }
             try await delivery.deliver([body], timeoutSeconds: timeLeft(until: deadline, keeping: 0.2))
             hpc_watchdog_clear_pending()
             // Older events that waited for the service; leave time to exit cleanly.
@@ -78,36 +90,31 @@ public enum SlurmHookRunner {
             }
         }
         hpc_watchdog_clear_pending()
-        if let store { await store.close() }
+        if case .ready(_, let close?) = opening { await close() }
         if !problems.isEmpty { log.warning(problems.joined(separator: "; ")) }
         return 0
     }
 
-    private static func openDelivery(
-        _ destination: HookSettings.Destination,
-        problems: inout [String]
-    ) async -> (delivery: (any EventDelivery)?, store: (any JobStore)?) {
-        switch destination {
-        case .service(let url, let tokenFile):
-            var token: String?
-            if let tokenFile {
-                token = HTTPEventDelivery.readToken(path: tokenFile)
-                if token == nil { problems.append("cannot read a token from HPC_OBS_TOKEN_FILE=\(tokenFile)") }
-            }
-            return (HTTPEventDelivery(baseURL: url, token: token), nil)
-        case .store(let configuration):
-            var logger = Logger(label: "hpc-obs-hook")
-            logger.logLevel = .critical
-            do {
-                let store = try await JobStoreFactory.open(configuration, postgresPoolSize: 1, logger: logger)
-                return (StoreEventDelivery(store: store), store)
-            } catch {
-                problems.append("cannot open the store \(configuration.redactedDescription): \(error)")
-                return (nil, nil)
-            }
-        case .spoolOnly:
-            return (nil, nil)
+    /// Replaces this process with `hpc-obs-hook ROLE`, giving it what is left of the deadline.
+    /// Returns why that failed; on success it does not return.
+    private static func handOff(role: SlurmHookContext.Role, environment: [String: String], secondsLeft: Double) -> String {
+        var executable = "/proc/self/exe"
+        var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink(executable, &resolved, resolved.count - 1)
+        if length > 0 {
+            let path = String(decoding: resolved[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            executable = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) + "/" + fullHookName
         }
+        var variables = environment
+        variables["HPC_OBS_HOOK_TIMEOUT"] = String(max(0.1, secondsLeft))
+        func copy(_ text: String) -> UnsafeMutablePointer<CChar>? { strdup(text) }
+        let arguments = [copy(executable), copy(role.rawValue), nil]
+        let pairs = variables.map { copy("\($0.key)=\($0.value)") } + [nil]
+        hpc_watchdog_disarm()
+        hpc_exec(executable, arguments, pairs)
+        let reason = SystemError.describe(errno)
+        hpc_watchdog_arm(max(0.001, secondsLeft))
+        return "cannot run \(executable) for https or the store: \(reason)"
     }
 
     private static func timeLeft(until deadline: ContinuousClock.Instant, keeping reserve: Double) -> Double {

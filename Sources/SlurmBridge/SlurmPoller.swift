@@ -52,7 +52,9 @@ public final class SlurmPoller: Service, Sendable {
         do {
             controller = try await onSlurmThread { () throws(SlurmError) in try SlurmController(configPath: self.configPath) }
         } catch {
-            logger.error("Slurm poller off", metadata: ["error": "\(error)"])
+            logger.warning("Slurm poller off", metadata: ["error": "\(error)"])
+            // A service that returns early stops the whole server: wait for shutdown instead.
+            try? await gracefulShutdown()
             return
         }
         logger.info("Slurm poller on", metadata: ["slurmConf": "\(configPath)", "interval": "\(interval)", "cluster": "\(controller.clusterName ?? "-")"])

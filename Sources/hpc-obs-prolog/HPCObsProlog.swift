@@ -1,17 +1,13 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
 import SchedulerHooks
 
 /// Slurm's `Prolog=` / `PrologSlurmctld=`: records the job's start and always exits 0.
+/// Delivers over plain http itself; hands https and the store over to `hpc-obs-hook`.
 @main
 enum HPCObsProlog {
     static func main() async {
-        exit(await SlurmHookRunner.run(role: .prolog, environment: ProcessInfo.processInfo.environment))
+        exit(await SlurmHookRunner.run(role: .prolog, environment: HookEnvironment.current(), opener: PlainHTTPOpener()))
     }
 }

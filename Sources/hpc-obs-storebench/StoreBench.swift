@@ -12,7 +12,7 @@ struct StoreBench: AsyncParsableCommand {
         commandName: "hpc-obs-storebench",
         abstract: "Append-throughput benchmark and test writer for the hpc-obs storage core.",
         discussion: "The database comes from DATABASE_TYPE and DATABASE_URL, as for hpc-obs-server.",
-        subcommands: [Append.self, EmitSQL.self, Migrate.self, SeedRunning.self]
+        subcommands: [Append.self, EmitSQL.self, Migrate.self, SeedRunning.self, Poll.self]
     )
 }
 

@@ -12,14 +12,19 @@ struct ServerConfigurationTests {
         #expect(configuration.port == 8080)
         #expect(configuration.database == .sqlite(path: "./hpc-jobs.db"))
         #expect(configuration.retentionDays == 7)
+        #expect(configuration.slurmPollSeconds == 30)
     }
 
     @Test func readsEveryVariable() throws {
         let configuration = try ServerConfiguration(environment: [
             "HOST": "127.0.0.1", "PORT": "9090", "DATABASE_TYPE": "postgres",
             "DATABASE_URL": "postgres://u:p@db/hpc", "METRICS_RETENTION_DAYS": "30",
-            "DATABASE_POOL_SIZE": "8", "LOG_LEVEL": "DEBUG",
+            "DATABASE_POOL_SIZE": "8", "LOG_LEVEL": "DEBUG", "SLURM_POLL_INTERVAL": "0",
+            "SLURM_CONF": "/etc/slurm-llnl/slurm.conf", "HPC_OBS_SPOOL_DIR": "/srv/spool",
         ])
+        #expect(configuration.slurmPollSeconds == 0)
+        #expect(configuration.slurmConfigPath == "/etc/slurm-llnl/slurm.conf")
+        #expect(configuration.spoolDirectory == "/srv/spool")
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 9090)
         #expect(configuration.database == .postgres(connectionString: "postgres://u:p@db/hpc"))
@@ -31,7 +36,7 @@ struct ServerConfigurationTests {
     @Test(arguments: [
         ("PORT", "http"), ("PORT", "0"), ("PORT", "70000"), ("METRICS_RETENTION_DAYS", "-1"),
         ("METRICS_RETENTION_DAYS", "seven"), ("DATABASE_POOL_SIZE", "0"), ("LOG_LEVEL", "loud"),
-        ("DATABASE_TYPE", "mysql"),
+        ("DATABASE_TYPE", "mysql"), ("SLURM_POLL_INTERVAL", "-5"), ("SLURM_POLL_INTERVAL", "often"),
     ])
     func badValuesNameTheVariable(variable: String, value: String) {
         let error = #expect(throws: ConfigurationError.self) {

@@ -83,6 +83,15 @@ struct HookProcessTests {
         }
     }
 
+    @Test func httpsIsHandedToTheFullHookWhichSpoolsWhenItCannotConnect() async throws {
+        let port = try LocalPort.free()
+        let settings = ["HPC_OBS_URL": "https://127.0.0.1:\(port)", "HPC_OBS_HOOK_TIMEOUT": "1"]
+        let result = try await BuiltExecutable.run("hpc-obs-epilog", environment: environment(job: "23", context: "epilog_slurmd", settings))
+        #expect(result.status == 0)
+        #expect(result.standardError.hasPrefix("hpc-obs-epilog: event slurm:23:epilog_slurmd:cn1 spooled: https://127.0.0.1:"), "\(result.standardError)")
+        #expect(spooled().count == 1)
+    }
+
     @Test func aMalformedEnvironmentLogsOneLineAndExitsZero() async throws {
         var broken = environment(job: "x", ["HPC_OBS_URL": "http://127.0.0.1:1"])
         broken["SLURM_JOB_ID"] = nil

@@ -17,4 +17,13 @@ int hpc_watchdog_set_pending(const char *directory, const char *name, const unsi
 /// The event was delivered or spooled: the handler now only exits.
 void hpc_watchdog_clear_pending(void);
 
+/// Stops the deadline timer, before handing the hook over to another executable with
+/// execve (a timer survives execve, and the new image would die of its SIGALRM).
+void hpc_watchdog_disarm(void);
+
+/// Replaces this process with `path`, passing `arguments` and `environment` (NULL-terminated).
+/// Returns only on failure, with errno set. A shim because Swift cannot name `execve`'s
+/// `char *const[]` parameters directly without copying them.
+int hpc_exec(const char *path, char *const arguments[], char *const environment[]);
+
 #endif

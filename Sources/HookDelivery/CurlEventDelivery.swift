@@ -1,13 +1,15 @@
 import CCurl
+public import SchedulerHooks
+import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 
-/// `POST {base}/v1/events` through libcurl: TLS, proxies and timeouts as every admin knows them,
-/// without a networking runtime to start in a process that lives for milliseconds.
-public struct HTTPEventDelivery: EventDelivery {
+/// `POST {base}/v1/events` through libcurl, for https: TLS, certificates and proxies as every
+/// admin knows them. Plain http goes through ``PlainHTTPEventDelivery``, which starts faster.
+public struct CurlEventDelivery: EventDelivery {
     public let eventsURL: String
     let token: String?
 
@@ -19,22 +21,26 @@ public struct HTTPEventDelivery: EventDelivery {
         self.token = token
     }
 
-    /// Reads a token file: the first line, trimmed. Nil when the file is unreadable.
-    public static func readToken(path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
-        let token = line.trimmingWhitespace()
-        return token.isEmpty ? nil : String(token)
-    }
-
     public func deliver(_ bodies: [[UInt8]], timeoutSeconds: Double) async throws(DeliveryError) {
         try send(bodies.count == 1 ? bodies[0] : EventWireFormat.batch(bodies), timeoutSeconds: timeoutSeconds)
     }
 
-    private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    /// TLS is set up only for an https URL: initialising OpenSSL costs a plain-HTTP hook a
+    /// few megabytes and milliseconds for nothing.
+    private static let initialized = Mutex<Bool>(false)
+
+    private func initializeCurl() -> Bool {
+        Self.initialized.withLock { initialized in
+            if !initialized {
+                let flags = eventsURL.lowercased().hasPrefix("https:") ? CURL_GLOBAL_DEFAULT : CURL_GLOBAL_NOTHING
+                initialized = curl_global_init(Int(flags)) == CURLE_OK
+            }
+            return initialized
+        }
+    }
 
     private func send(_ body: [UInt8], timeoutSeconds: Double) throws(DeliveryError) {
-        guard Self.initialized, let handle = curl_easy_init() else {
+        guard initializeCurl(), let handle = curl_easy_init() else {
             throw .retryable("libcurl could not start")
         }
         defer { curl_easy_cleanup(handle) }
@@ -73,16 +79,7 @@ public struct HTTPEventDelivery: EventDelivery {
         }
         var status = 0
         hpc_curl_response_code(handle, &status)
-        switch status {
-        case 200..<300:
-            return
-        case 400, 413, 415, 422:
-            throw .rejected("\(eventsURL) answered \(status): \(response.text)")
-        default:
-            // 401/403 (a wrong token), 404 (a wrong URL), 408, 429 and 5xx are fixed by an
-            // admin or by time; the events wait in the spool until then.
-            throw .retryable("\(eventsURL) answered \(status): \(response.text)")
-        }
+        try DeliveryError.check(status: status, url: eventsURL, response: response.text)
     }
 }
 

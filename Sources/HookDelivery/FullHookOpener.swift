@@ -1,0 +1,31 @@
+import Logging
+import ObservabilityCore
+public import SchedulerHooks
+import StorageBackends
+
+/// Everything a hook can reach: plain http, https through libcurl, and the store itself.
+public struct FullHookOpener: HookDeliveryOpener {
+    public init() {}
+
+    public func open(_ destination: HookSettings.Destination, token: String?) async -> HookDeliveryOpening {
+        switch destination {
+        case .service(let url, _):
+            if let plain = PlainHTTPEventDelivery(baseURL: url, token: token) { return .ready(plain, close: nil) }
+            guard url.lowercased().hasPrefix("https://") else {
+                return .unavailable("HPC_OBS_URL='\(url)' is not an http:// or https:// URL")
+            }
+            return .ready(CurlEventDelivery(baseURL: url, token: token), close: nil)
+        case .store(let configuration):
+            var logger = Logger(label: "hpc-obs-hook")
+            logger.logLevel = .critical
+            do {
+                let store = try await JobStoreFactory.open(configuration, postgresPoolSize: 1, logger: logger)
+                return .ready(StoreEventDelivery(store: store), close: { await store.close() })
+            } catch {
+                return .unavailable("cannot open the store \(configuration.redactedDescription): \(error)")
+            }
+        case .spoolOnly:
+            return .unavailable("no destination configured")
+        }
+    }
+}
