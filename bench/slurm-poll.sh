@@ -15,12 +15,15 @@ swift build -c release --product hpc-obs-storebench >&2
 bin=$PWD/.build/release
 
 work=$(mktemp -d /tmp/hpc-obs-poll-bench.XXXXXX)
+# munged runs as the munge user and must reach its socket under this directory.
+chmod 755 "$work"
 cleanup() {
     Tests/testbed/slurm.sh stop "$work/cluster" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
-eval "$(Tests/testbed/slurm.sh start "$work/cluster" --max-jobs $((jobs + 1000)))"
+cluster_env=$(Tests/testbed/slurm.sh start "$work/cluster" --max-jobs $((jobs + 1000)))
+eval "$cluster_env"
 
 echo "submitting $jobs held jobs…" >&2
 seq 1 "$jobs" | xargs -P 8 -n 50 sh -c 'for _ in "$@"; do sbatch --hold -o /dev/null --wrap true >/dev/null; done' _

@@ -19,7 +19,8 @@ bench=$PWD/.build/release/hpc-obs-storebench
 work=$(mktemp -d /tmp/hpc-obs-bench.XXXXXX)
 chmod 755 "$work"
 trap 'Tests/testbed/postgres.sh stop "$work/postgres" || true; rm -rf "$work"' EXIT
-eval "$(HPC_OBS_PG_DURABLE=1 Tests/testbed/postgres.sh start "$work/postgres")"
+postgres_env=$(HPC_OBS_PG_DURABLE=1 Tests/testbed/postgres.sh start "$work/postgres")
+eval "$postgres_env"
 results="$work/results.jsonl"
 
 sqlite_run() { # batch samples

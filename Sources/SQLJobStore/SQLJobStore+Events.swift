@@ -18,6 +18,7 @@ extension SQLJobStore {
         return try await write { connection in
             var outcomes: [EventOutcome] = []
             outcomes.reserveCapacity(events.count)
+            var created = 0
             for (index, event) in events.enumerated() {
                 let recorded = try connection.execute(
                     "INSERT INTO applied_events (event_id, job_id, applied_us) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING",
@@ -35,7 +36,8 @@ extension SQLJobStore {
                 case .create(let job):
                     let stored = Self.normalized(job)
                     do {
-                        try Self.insert(stored, on: connection)
+                        try Self.insert(stored, on: connection, counting: false)
+                        created += 1
                     } catch let error as StoreError where error.code == .conflict {
                         // Another replica's transaction created the job after our read; the
                         // retry reads it and merges this event into it.
@@ -50,6 +52,8 @@ extension SQLJobStore {
                     outcomes.append(.applied(change))
                 }
             }
+            // One counter update for the batch, not one per job: a first poll creates thousands.
+            try Self.countCreated(created, on: connection)
             return outcomes
         }
     }

@@ -101,7 +101,9 @@ extension SQLJobStore {
         return try JobRow.decode(row)
     }
 
-    static func insert(_ job: Job, on connection: any SQLConnection) throws {
+    /// Inserts the job and its nodes; counts it in `jobs_created` unless the caller counts a
+    /// whole batch at once (``countCreated(_:on:)``).
+    static func insert(_ job: Job, on connection: any SQLConnection, counting: Bool = true) throws {
         // A `do`/`catch` here crashes the Swift 6.3.1 compiler (MandatoryAllocBoxToStack).
         let inserted = Result { () throws(SQLError) in try connection.execute(insertJobSQL, JobRow.binds(job)) }
         if case .failure(let error) = inserted {
@@ -109,7 +111,12 @@ extension SQLJobStore {
             throw error
         }
         try insertNodes(of: job, on: connection)
-        try connection.execute("UPDATE counters SET value = value + 1 WHERE name = 'jobs_created'")
+        if counting { try countCreated(1, on: connection) }
+    }
+
+    static func countCreated(_ jobs: Int, on connection: any SQLConnection) throws(SQLError) {
+        guard jobs > 0 else { return }
+        try connection.execute("UPDATE counters SET value = value + $1 WHERE name = 'jobs_created'", [.integer(Int64(jobs))])
     }
 
     static func replace(_ existing: Job, with updated: Job, on connection: any SQLConnection) throws {

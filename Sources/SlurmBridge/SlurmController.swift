@@ -17,8 +17,9 @@ public final class SlurmController: @unchecked Sendable {
     public enum JobsLoad: Sendable {
         /// Nothing changed since the time passed in (`SLURM_NO_CHANGE_IN_DATA`): a tiny RPC.
         case unchanged
-        /// The jobs slurmctld holds, and its time of this answer, to pass to the next call.
-        case jobs([SlurmJobRecord], lastUpdate: Int)
+        /// Every job slurmctld holds: copied out where `isUnchanged` said no, only named by
+        /// id where it said yes; and slurmctld's time of this answer, for the next call.
+        case jobs(changed: [SlurmJobRecord], unchanged: [UInt32], lastUpdate: Int)
     }
 
     public let configPath: String
@@ -47,7 +48,11 @@ public final class SlurmController: @unchecked Sendable {
     }
 
     /// One `slurm_load_jobs`, passing the previous answer's time: 0 forces a full load.
-    public func loadJobs(changedSince lastUpdate: Int) throws(SlurmError) -> JobsLoad {
+    ///
+    /// `isUnchanged(jobID, fingerprint)` lets the caller skip jobs whose state has not moved
+    /// since it last looked: their strings are never copied, which is most of a cycle's cost
+    /// on a busy queue.
+    public func loadJobs(changedSince lastUpdate: Int, isUnchanged: (UInt32, Int) -> Bool = { _, _ in false }) throws(SlurmError) -> JobsLoad {
         var message: UnsafeMutablePointer<job_info_msg_t>?
         let result = slurm_load_jobs(time_t(lastUpdate), &message, HPC_SLURM_SHOW_ALL)
         if result != SLURM_SUCCESS {
@@ -55,15 +60,41 @@ public final class SlurmController: @unchecked Sendable {
             if code == HPC_SLURM_NO_CHANGE_IN_DATA { return .unchanged }
             throw SlurmError(operation: "slurm_load_jobs", code: code, message: String(cString: slurm_strerror(code)))
         }
-        guard let message else { return .jobs([], lastUpdate: lastUpdate) }
+        guard let message else { return .jobs(changed: [], unchanged: [], lastUpdate: lastUpdate) }
         defer { slurm_free_job_info_msg(message) }
         let count = Int(message.pointee.record_count)
-        var records: [SlurmJobRecord] = []
-        records.reserveCapacity(count)
+        var changed: [SlurmJobRecord] = []
+        var unchanged: [UInt32] = []
+        unchanged.reserveCapacity(count)
         if let jobs = message.pointee.job_array {
-            for index in 0..<count { records.append(Self.record(jobs[index])) }
+            for index in 0..<count {
+                let fingerprint = Self.fingerprint(jobs[index])
+                if isUnchanged(jobs[index].job_id, fingerprint) {
+                    unchanged.append(jobs[index].job_id)
+                } else {
+                    var record = Self.record(jobs[index])
+                    record.fingerprint = fingerprint
+                    changed.append(record)
+                }
+            }
         }
-        return .jobs(records, lastUpdate: Int(message.pointee.last_update))
+        return .jobs(changed: changed, unchanged: unchanged, lastUpdate: Int(message.pointee.last_update))
+    }
+
+    /// What moves when a job's story moves: its state, restarts, suspensions, start, and for
+    /// an array's pending record the tasks it still holds. Not a pending job's expected start,
+    /// which the scheduler revises all the time.
+    private static func fingerprint(_ job: slurm_job_info_t) -> Int {
+        var hasher = Hasher()
+        let base = job.job_state & HPC_SLURM_JOB_STATE_BASE
+        hasher.combine(base)
+        hasher.combine(job.job_state & (HPC_SLURM_JOB_REQUEUE | HPC_SLURM_JOB_REQUEUE_HOLD | HPC_SLURM_JOB_REQUEUE_FED))
+        hasher.combine(job.restart_cnt)
+        hasher.combine(job.suspend_time)
+        hasher.combine(job.array_task_id)
+        if base != SlurmBaseState.pending.rawValue { hasher.combine(job.start_time) }
+        if let tasks = job.array_task_str { hasher.combine(String(cString: tasks)) }
+        return hasher.finalize()
     }
 
     private static func record(_ job: slurm_job_info_t) -> SlurmJobRecord {

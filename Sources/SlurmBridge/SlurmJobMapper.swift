@@ -33,12 +33,17 @@ public enum SlurmJobMapper {
     /// while the job is being requeued (the next poll sees it pending again).
     public static func events(for record: SlurmJobRecord, userName: String, now: Date) -> [LifecycleEvent] {
         if record.isRequeueing { return [] }
+        return jobIDs(for: record).map { event(for: record, jobID: $0, userName: userName, now: now) }
+    }
+
+    /// The job ids a record stands for, without building its events.
+    public static func jobIDs(for record: SlurmJobRecord) -> [String] {
         if let tasks = record.pendingArrayTasks, record.baseState == .pending {
             let arrayID = record.arrayJobID ?? record.jobID
-            return taskIDs(tasks).map { event(for: record, jobID: "\(arrayID)_\($0)", userName: userName, now: now) }
+            return taskIDs(tasks).map { "\(arrayID)_\($0)" }
         }
-        let jobID = if let array = record.arrayJobID, let task = record.arrayTaskID { "\(array)_\(task)" } else { "\(record.jobID)" }
-        return [event(for: record, jobID: jobID, userName: userName, now: now)]
+        if let array = record.arrayJobID, let task = record.arrayTaskID { return ["\(array)_\(task)"] }
+        return ["\(record.jobID)"]
     }
 
     private static func event(for record: SlurmJobRecord, jobID: String, userName: String, now: Date) -> LifecycleEvent {

@@ -40,6 +40,8 @@ public struct SlurmJobRecord: Sendable, Hashable {
     public var restartCount: Int
     /// `tres_req_str`: what the job asked for.
     public var requestedTRES: String?
+    /// A hash of the fields whose change makes a new event; see ``SlurmController``.
+    public var fingerprint = 0
 
     public init(
         jobID: UInt32,

@@ -16,9 +16,10 @@ import Glibc
 ///
 /// Each cycle passes the previous answer's time, so an idle cluster costs one tiny RPC
 /// (`SLURM_NO_CHANGE_IN_DATA`). Jobs whose state moved since the last cycle become lifecycle
-/// events (pending jobs, which no hook sees, included); unchanged jobs cost a comparison. Every
-/// `fullLoadEvery` cycles, and at start, a full load also closes jobs the store thinks are live
-/// but slurmctld no longer knows (a lost epilog). The interval is never below five times the
+/// events (pending jobs, which no hook sees, included); unchanged jobs cost a hash comparison
+/// and are never copied out of libslurm. Every `fullLoadEvery` cycles, and at start, a full
+/// load also closes jobs the store thinks are live but slurmctld no longer knows (a lost
+/// epilog). The interval is never below five times the
 /// last RPC's duration; when slurmctld is unreachable the poller backs off, up to ten
 /// intervals, and says so in the log and in `/metrics`, while the server keeps serving.
 public final class SlurmPoller: Service, Sendable {
@@ -85,40 +86,69 @@ public final class SlurmPoller: Service, Sendable {
     public func pollOnce(_ controller: SlurmController, forceFullLoad: Bool = false) async throws -> Duration {
         let cycle = state.beginCycle(fullLoadEvery: fullLoadEvery, force: forceFullLoad)
         let start = ContinuousClock.now
+        let state = self.state
         let load = try await onSlurmThread { () throws(SlurmError) in
-            try controller.loadJobs(changedSince: cycle.isFullLoad ? 0 : cycle.lastUpdate)
+            try controller.loadJobs(changedSince: cycle.isFullLoad ? 0 : cycle.lastUpdate) { id, fingerprint in
+                state.isUnchanged(slurmJobID: id, fingerprint: fingerprint)
+            }
         }
         let rpc = ContinuousClock.now - start
         metrics.rpc(rpc)
-        guard case .jobs(let records, let lastUpdate) = load else {
+        guard case .jobs(let changed, let unchanged, let lastUpdate) = load else {
             metrics.succeeded(jobs: nil)
             return rpc
         }
         let now = Date()
-        var events: [LifecycleEvent] = []
-        var seen = Set<String>()
-        seen.reserveCapacity(records.count)
-        for record in records {
-            let user = record.userName ?? UserNames.shared.name(of: record.userID)
-            for event in SlurmJobMapper.events(for: record, userName: user, now: now) {
-                seen.insert(event.jobID)
-                if state.isNew(event) { events.append(event) }
-            }
-        }
-        try await apply(events)
+        var seen = Set(state.jobIDs(ofSlurmJobs: unchanged))
+        var records: [(slurmJobID: UInt32, fingerprint: Int, jobIDs: [String])] = []
+        records.reserveCapacity(changed.count)
         if cycle.isFullLoad {
-            try await closeVanishedJobs(seen: seen, cluster: controller.clusterName, now: now)
+            // Before this cycle's events, so that the store shows what was live before it.
+            for record in changed {
+                for id in SlurmJobMapper.jobIDs(for: record) { seen.insert(id) }
+            }
+            let vanished = try await vanishedJobs(seen: seen, withStore: cycle.reconcilesWithStore, cluster: controller.clusterName)
+            try await close(vanished, at: now)
         }
-        state.finishCycle(lastUpdate: lastUpdate)
-        metrics.succeeded(jobs: records.count)
+        // Each batch is applied while the next one is mapped: on a queue of new jobs the two
+        // take about as long as each other.
+        var applying: Task<Void, any Error>?
+        var next = 0
+        while next < changed.count {
+            let end = min(next + Self.batchSize, changed.count)
+            var events: [LifecycleEvent] = []
+            for record in changed[next..<end] {
+                let user = record.userName ?? UserNames.shared.name(of: record.userID)
+                let recordEvents = SlurmJobMapper.events(for: record, userName: user, now: now)
+                // A job in transit (being requeued) is looked at again next cycle.
+                if !recordEvents.isEmpty {
+                    records.append((record.jobID, record.fingerprint, recordEvents.map(\.jobID)))
+                }
+                for event in recordEvents {
+                    seen.insert(event.jobID)
+                    if state.isNew(event) { events.append(event) }
+                }
+            }
+            try await applying?.value
+            let batch = events
+            applying = Task { try await self.apply(batch) }
+            next = end
+        }
+        try await applying?.value
+        let fullLoad = cycle.isFullLoad ? (Set(unchanged).union(changed.map(\.jobID)), seen) : nil
+        state.finishCycle(lastUpdate: lastUpdate, records: records, fullLoad: fullLoad, reconciledWithStore: cycle.reconcilesWithStore)
+        metrics.succeeded(jobs: changed.count + unchanged.count)
         return rpc
     }
 
-    /// Applies in batches so one transaction never holds the store for long.
+    /// Events per store transaction, so that one never holds the store for long.
+    static let batchSize = 1_000
+
+    /// Applies in batches of ``batchSize``.
     private func apply(_ events: [LifecycleEvent]) async throws {
         var start = 0
         while start < events.count {
-            let batch = Array(events[start..<min(start + 1_000, events.count)])
+            let batch = Array(events[start..<min(start + Self.batchSize, events.count)])
             do {
                 _ = try await store.apply(batch)
             } catch is ValidationError {
@@ -138,36 +168,48 @@ public final class SlurmPoller: Service, Sendable {
         }
     }
 
-    /// Live jobs of this cluster that slurmctld no longer holds ended unseen: a lost epilog and
-    /// a poller that was down past `MinJobAge`. Their end is unknown, so they close as failed,
-    /// without an exit code, at the time of this poll.
-    private func closeVanishedJobs(seen: Set<String>, cluster: String?, now: Date) async throws {
-        guard let cluster else { return }
-        var vanished: [LifecycleEvent] = []
-        for state in [JobState.pending, .running, .suspended] {
-            var offset = 0
-            while true {
-                let page = try await store.listJobs(JobFilter(state: state), page: try JobPage(limit: JobPage.maxLimit, offset: offset))
-                for job in page.jobs where job.cluster == cluster && !seen.contains(job.id) && Self.isSlurmJobID(job.id) {
-                    vanished.append(LifecycleEvent(
-                        id: "slurm-poll:\(job.id):vanished:\(Int64(now.timeIntervalSince1970))",
-                        jobID: job.id,
-                        kind: .ended,
-                        time: now,
-                        user: job.user,
-                        finalState: .failed
-                    ))
+    /// Live jobs that slurmctld no longer holds ended unseen: a lost epilog and a poller that
+    /// was down past `MinJobAge`. Those the poller saw live are known from its memory; at the
+    /// first full load after start, the store's live jobs of this cluster are checked too.
+    private func vanishedJobs(seen: Set<String>, withStore: Bool, cluster: String?) async throws -> [Job] {
+        var vanished: [Job] = []
+        var found = Set<String>()
+        if withStore, let cluster {
+            for state in [JobState.pending, .running, .suspended] {
+                var offset = 0
+                while true {
+                    let page = try await store.listJobs(JobFilter(state: state), page: try JobPage(limit: JobPage.maxLimit, offset: offset))
+                    for job in page.jobs where job.cluster == cluster && !seen.contains(job.id) && Self.isSlurmJobID(job.id) {
+                        if found.insert(job.id).inserted { vanished.append(job) }
+                    }
+                    offset += page.jobs.count
+                    if page.jobs.isEmpty || offset >= page.total { break }
                 }
-                offset += page.jobs.count
-                if page.jobs.isEmpty || offset >= page.total { break }
             }
         }
+        for id in state.vanished(seen: seen) where !found.contains(id) {
+            if let job = try await store.job(id: id), !job.state.isTerminal { vanished.append(job) }
+        }
+        return vanished
+    }
+
+    /// Their end is unknown, so they close as failed, without an exit code, at this poll.
+    private func close(_ vanished: [Job], at now: Date) async throws {
         guard !vanished.isEmpty else { return }
         logger.warning(
             "closing jobs slurmctld no longer knows, whose end was never seen",
-            metadata: ["count": "\(vanished.count)", "first": "\(vanished[0].jobID)"]
+            metadata: ["count": "\(vanished.count)", "first": "\(vanished[0].id)"]
         )
-        try await apply(vanished)
+        try await apply(vanished.map { job in
+            LifecycleEvent(
+                id: "slurm-poll:\(job.id):vanished:\(Int64(now.timeIntervalSince1970))",
+                jobID: job.id,
+                kind: .ended,
+                time: now,
+                user: job.user,
+                finalState: .failed
+            )
+        })
     }
 
     /// `123` or `120_2`: jobs the poller may close. Jobs made through the API keep their own ids.

@@ -46,7 +46,9 @@ for role in prolog epilog; do
     chmod 755 "$work/hooks/$role"
 done
 
-eval "$(Tests/testbed/slurm.sh start "$work/cluster" --prolog-slurmctld "$work/hooks/prolog" --epilog-slurmctld "$work/hooks/epilog")"
+# An assignment, not eval "$(…)", so that a cluster that does not start stops the script.
+cluster_env=$(Tests/testbed/slurm.sh start "$work/cluster" --prolog-slurmctld "$work/hooks/prolog" --epilog-slurmctld "$work/hooks/epilog")
+eval "$cluster_env"
 
 start_server() {
     set -a

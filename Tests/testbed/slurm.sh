@@ -140,6 +140,8 @@ start)
     [ "${#socket}" -le 100 ] || fail "DIR '$dir' is too long for a unix socket path under it (keep it under 80 characters)"
 
     chmod 0755 "$dir"
+    runuser -u munge -- test -x "$dir" \
+        || fail "the munge user cannot reach $dir: make its parent directories traversable (chmod 755)"
     mkdir -p "$dir/munge" "$dir/state" "$dir/spool"
     chown munge: "$dir/munge"
     chmod 0755 "$dir/munge"
