@@ -111,9 +111,14 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         // Scheduler hooks: environment to events, delivery over HTTP or to the store, the spool.
+        // Small files read with POSIX calls: /proc, cgroupfs, settings, the spool.
+        .target(
+            name: "LocalFiles",
+            swiftSettings: upcomingFeatures
+        ),
         .target(
             name: "SchedulerHooks",
-            dependencies: ["ObservabilityCore", "SlurmFormats", "CHookWatchdog"],
+            dependencies: ["ObservabilityCore", "SlurmFormats", "CHookWatchdog", "LocalFiles"],
             swiftSettings: upcomingFeatures
         ),
         // The deliveries that need big libraries: https through libcurl, and the store.
@@ -130,6 +135,12 @@ let package = Package(
             dependencies: ["SchedulerHooks", "HookDelivery"],
             swiftSettings: upcomingFeatures,
             linkerSettings: hookLinkerSettings
+        ),
+        // Per-job CPU and memory on a node: cgroup v2, cgroup v1 or /proc; samples from readings.
+        .target(
+            name: "NodeCollector",
+            dependencies: ["ObservabilityCore", "LocalFiles"],
+            swiftSettings: upcomingFeatures
         ),
         // libslurm reads (jobs) and the poller. The only target that talks to libslurm.
         .target(
@@ -178,7 +189,7 @@ let package = Package(
         .target(
             name: "ObservabilityServer",
             dependencies: [
-                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SchedulerHooks", "HookDelivery",
+                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SchedulerHooks", "HookDelivery", "NodeCollector",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -240,6 +251,11 @@ let package = Package(
         .testTarget(
             name: "SlurmFormatsTests",
             dependencies: ["SlurmFormats"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "NodeCollectorTests",
+            dependencies: ["NodeCollector", "ObservabilityCore"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

@@ -32,11 +32,22 @@ public func buildApplication(
         metricsFactory: serviceMetrics.registry,
         logger: logger
     ))
+    let slurm = SlurmSession(configPath: configuration.slurmConfigPath)
+    if configuration.collectorEnabled {
+        application.addServices(CollectorService(
+            store: store,
+            slurm: slurm,
+            node: configuration.nodeName ?? CollectorService.shortHostName(),
+            interval: .seconds(configuration.collectSeconds),
+            metricsFactory: serviceMetrics.registry,
+            logger: logger
+        ))
+    }
     if configuration.slurmPollSeconds > 0 {
         application.addServices(SlurmPoller(
             store: store,
             interval: .seconds(configuration.slurmPollSeconds),
-            configPath: configuration.slurmConfigPath,
+            slurm: slurm,
             metricsFactory: serviceMetrics.registry,
             logger: logger
         ))

@@ -34,6 +34,12 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// `HPC_OBS_SPOOL_DIR`: where this host's hooks spool events; the server replays them.
     /// Defaults to `/var/spool/hpc-obs`.
     public var spoolDirectory: String
+    /// `COLLECTOR_ENABLED`: sample the jobs running on this host. Defaults to `false`.
+    public var collectorEnabled: Bool
+    /// `COLLECT_INTERVAL`: seconds between samples. Defaults to `30`.
+    public var collectSeconds: Int
+    /// `NODE_NAME`: this host's name in Slurm. Defaults to the short host name.
+    public var nodeName: String?
 
     public init(
         host: String = "0.0.0.0",
@@ -47,7 +53,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         seedDemo: Bool = false,
         slurmPollSeconds: Int = 30,
         slurmConfigPath: String = "/etc/slurm/slurm.conf",
-        spoolDirectory: String = "/var/spool/hpc-obs"
+        spoolDirectory: String = "/var/spool/hpc-obs",
+        collectorEnabled: Bool = false,
+        collectSeconds: Int = 30,
+        nodeName: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -61,6 +70,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.slurmPollSeconds = slurmPollSeconds
         self.slurmConfigPath = slurmConfigPath
         self.spoolDirectory = spoolDirectory
+        self.collectorEnabled = collectorEnabled
+        self.collectSeconds = collectSeconds
+        self.nodeName = nodeName
     }
 
     /// Reads the environment, and `API_TOKEN_FILE` from disk when it is set.
@@ -72,6 +84,14 @@ public struct ServerConfiguration: Sendable, Hashable {
     public init(environment: [String: String], readFile: (String) throws -> String) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
             environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func boolean(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+            guard let text = value(name) else { return fallback }
+            switch text.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw ConfigurationError(variable: name, value: text, accepted: "true or false")
+            }
         }
         func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
             guard let text = value(name) else { return fallback }
@@ -101,6 +121,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         slurmPollSeconds = try integer("SLURM_POLL_INTERVAL", default: 30, in: 0...86_400)
         slurmConfigPath = value("SLURM_CONF") ?? "/etc/slurm/slurm.conf"
         spoolDirectory = value("HPC_OBS_SPOOL_DIR") ?? "/var/spool/hpc-obs"
+        collectorEnabled = try boolean("COLLECTOR_ENABLED", default: false)
+        collectSeconds = try integer("COLLECT_INTERVAL", default: 30, in: 1...86_400)
+        nodeName = value("NODE_NAME")
         var jobLabels = JobMetricsConfiguration.Label.allCases
         if let names = value("METRICS_JOB_LABELS") {
             jobLabels = []
@@ -135,13 +158,8 @@ public struct ServerConfiguration: Sendable, Hashable {
             }
             auth.token = token
         }
+        auth.readsRequireToken = try boolean("API_READ_TOKEN_REQUIRED", default: false)
         if let required = value("API_READ_TOKEN_REQUIRED") {
-            switch required.lowercased() {
-            case "true", "1", "yes": auth.readsRequireToken = true
-            case "false", "0", "no": auth.readsRequireToken = false
-            default:
-                throw ConfigurationError(variable: "API_READ_TOKEN_REQUIRED", value: required, accepted: "true or false")
-            }
             if auth.readsRequireToken, auth.token == nil {
                 throw ConfigurationError(
                     variable: "API_READ_TOKEN_REQUIRED",

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LocalFiles
 
 /// Events waiting on local disk for the service or the store to come back.
 ///

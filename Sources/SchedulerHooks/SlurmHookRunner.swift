@@ -7,6 +7,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import LocalFiles
 import ObservabilityCore
 
 /// What the hook executables do: read the settings, turn Slurm's environment into an event,

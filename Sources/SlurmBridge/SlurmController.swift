@@ -1,4 +1,5 @@
 import CSlurm
+import SlurmFormats
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -95,6 +96,41 @@ public final class SlurmController: @unchecked Sendable {
         if base != SlurmBaseState.pending.rawValue { hasher.combine(job.start_time) }
         if let tasks = job.array_task_str { hasher.combine(String(cString: tasks)) }
         return hasher.finalize()
+    }
+
+    /// The pids of every job step running on `node`, by job id (`ARRAYID_TASKID` for array
+    /// tasks): one `slurm_get_job_steps` to slurmctld, then one `slurm_job_step_get_pids` to
+    /// the node's slurmd per step there. What the collector reads when jobs have no cgroups.
+    public func stepPIDs(onNode node: String) throws(SlurmError) -> [String: [Int32]] {
+        var response: UnsafeMutablePointer<job_step_info_response_msg_t>?
+        guard slurm_get_job_steps(0, HPC_SLURM_NO_VAL, HPC_SLURM_NO_VAL, &response, HPC_SLURM_SHOW_ALL) == SLURM_SUCCESS else {
+            let code = slurm_get_errno()
+            throw SlurmError(operation: "slurm_get_job_steps", code: code, message: String(cString: slurm_strerror(code)))
+        }
+        guard let response else { return [:] }
+        defer { slurm_free_job_step_info_response_msg(response) }
+        var pids: [String: [Int32]] = [:]
+        guard let steps = response.pointee.job_steps else { return [:] }
+        for index in 0..<Int(response.pointee.job_step_count) {
+            let step = steps[index]
+            guard let nodes = Self.string(step.nodes), (try? SlurmHostlist.expand(nodes))?.contains(node) == true else { continue }
+            let isArrayTask = step.array_job_id != 0 && step.array_task_id != HPC_SLURM_NO_VAL
+            let jobID = isArrayTask ? "\(step.array_job_id)_\(step.array_task_id)" : "\(step.step_id.job_id)"
+            var stepID = step.step_id
+            var stepPIDs: UnsafeMutablePointer<job_step_pids_response_msg_t>?
+            // libslurm takes `char *` for a name it only reads.
+            let result = node.withCString { slurm_job_step_get_pids(&stepID, UnsafeMutablePointer(mutating: $0), &stepPIDs) }
+            guard result == SLURM_SUCCESS, let stepPIDs else { continue }
+            defer { slurm_job_step_pids_response_msg_free(stepPIDs) }
+            guard let iterator = slurm_list_iterator_create(stepPIDs.pointee.pid_list) else { continue }
+            defer { slurm_list_iterator_destroy(iterator) }
+            while let item = slurm_list_next(iterator) {
+                let entry = item.assumingMemoryBound(to: job_step_pids_t.self).pointee
+                guard let list = entry.pid else { continue }
+                pids[jobID, default: []] += (0..<Int(entry.pid_cnt)).map { Int32(bitPattern: list[$0]) }
+            }
+        }
+        return pids
     }
 
     private static func record(_ job: slurm_job_info_t) -> SlurmJobRecord {

@@ -1,5 +1,4 @@
 public import CoreMetrics
-import Dispatch
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -25,45 +24,44 @@ import Glibc
 public final class SlurmPoller: Service, Sendable {
     public let store: any JobStore
     public let interval: Duration
-    public let configPath: String
+    public let slurm: SlurmSession
     public let fullLoadEvery: Int
     let logger: Logger
     let metrics: PollerMetrics
-    private let slurmQueue = DispatchQueue(label: "hpc-obs.slurm")
     private let state = PollerState()
 
     public init(
         store: any JobStore,
         interval: Duration,
-        configPath: String,
+        slurm: SlurmSession,
         fullLoadEvery: Int = 10,
         metricsFactory: any MetricsFactory,
         logger: Logger
     ) {
         self.store = store
         self.interval = interval
-        self.configPath = configPath
+        self.slurm = slurm
         self.fullLoadEvery = max(1, fullLoadEvery)
         self.logger = logger
         metrics = PollerMetrics(factory: metricsFactory)
     }
 
     public func run() async throws {
-        let controller: SlurmController
+        let cluster: String?
         do {
-            controller = try await onSlurmThread { () throws(SlurmError) in try SlurmController(configPath: self.configPath) }
+            cluster = try await slurm.run { $0.clusterName }
         } catch {
             logger.warning("Slurm poller off", metadata: ["error": "\(error)"])
             // A service that returns early stops the whole server: wait for shutdown instead.
             try? await gracefulShutdown()
             return
         }
-        logger.info("Slurm poller on", metadata: ["slurmConf": "\(configPath)", "interval": "\(interval)", "cluster": "\(controller.clusterName ?? "-")"])
+        logger.info("Slurm poller on", metadata: ["slurmConf": "\(slurm.configPath)", "interval": "\(interval)", "cluster": "\(cluster ?? "-")"])
         var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             var wait = interval
             do {
-                let rpc = try await pollOnce(controller)
+                let rpc = try await pollOnce()
                 if failures > 0 { logger.notice("slurmctld answers again", metadata: ["failedCycles": "\(failures)"]) }
                 failures = 0
                 wait = max(interval, rpc * 5)
@@ -83,14 +81,15 @@ public final class SlurmPoller: Service, Sendable {
 
     /// One cycle; returns how long the RPC took. Public for the benchmark and the tests.
     @discardableResult
-    public func pollOnce(_ controller: SlurmController, forceFullLoad: Bool = false) async throws -> Duration {
+    public func pollOnce(forceFullLoad: Bool = false) async throws -> Duration {
         let cycle = state.beginCycle(fullLoadEvery: fullLoadEvery, force: forceFullLoad)
         let start = ContinuousClock.now
         let state = self.state
-        let load = try await onSlurmThread { () throws(SlurmError) in
-            try controller.loadJobs(changedSince: cycle.isFullLoad ? 0 : cycle.lastUpdate) { id, fingerprint in
+        let (load, cluster) = try await slurm.run { controller throws(SlurmError) in
+            let load = try controller.loadJobs(changedSince: cycle.isFullLoad ? 0 : cycle.lastUpdate) { id, fingerprint in
                 state.isUnchanged(slurmJobID: id, fingerprint: fingerprint)
             }
+            return (load, controller.clusterName)
         }
         let rpc = ContinuousClock.now - start
         metrics.rpc(rpc)
@@ -107,7 +106,7 @@ public final class SlurmPoller: Service, Sendable {
             for record in changed {
                 for id in SlurmJobMapper.jobIDs(for: record) { seen.insert(id) }
             }
-            let vanished = try await vanishedJobs(seen: seen, withStore: cycle.reconcilesWithStore, cluster: controller.clusterName)
+            let vanished = try await vanishedJobs(seen: seen, withStore: cycle.reconcilesWithStore, cluster: cluster)
             try await close(vanished, at: now)
         }
         // Each batch is applied while the next one is mapped: on a queue of new jobs the two
@@ -216,16 +215,5 @@ public final class SlurmPoller: Service, Sendable {
     static func isSlurmJobID(_ id: String) -> Bool {
         let parts = id.split(separator: "_", omittingEmptySubsequences: false)
         return (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
-    }
-
-    /// libslurm blocks: its calls run one at a time on a thread of their own, never on the
-    /// cooperative pool the HTTP server answers from.
-    private func onSlurmThread<Result: Sendable>(_ body: @escaping @Sendable () throws(SlurmError) -> Result) async throws(SlurmError) -> Result {
-        let outcome: Swift.Result<Result, SlurmError> = await withCheckedContinuation { continuation in
-            slurmQueue.async {
-                continuation.resume(returning: Swift.Result { () throws(SlurmError) in try body() })
-            }
-        }
-        return try outcome.get()
     }
 }

@@ -24,15 +24,14 @@ extension StoreBench {
             let poller = SlurmPoller(
                 store: store,
                 interval: .seconds(30),
-                configPath: configPath,
+                slurm: SlurmSession(configPath: configPath),
                 fullLoadEvery: Int.max,
                 metricsFactory: NOOPMetricsHandler.instance,
                 logger: logger
             )
-            let controller = try SlurmController(configPath: configPath)
             func timed(forceFull: Bool) async throws -> Double {
                 let start = ContinuousClock.now
-                try await poller.pollOnce(controller, forceFullLoad: forceFull)
+                try await poller.pollOnce(forceFullLoad: forceFull)
                 let elapsed = ContinuousClock.now - start
                 return Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
             }

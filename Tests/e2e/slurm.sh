@@ -55,6 +55,7 @@ start_server() {
     . "$work/hpc-obs.conf"
     set +a
     DATABASE_URL="$work/jobs.db" HOST=127.0.0.1 PORT=$port LOG_LEVEL=info SLURM_POLL_INTERVAL=1 SLURM_CONF=$SLURM_CONF \
+        COLLECTOR_ENABLED=true COLLECT_INTERVAL=2 NODE_NAME="$(hostname -s)" \
         "$bin/hpc-obs-server" >>"$work/server.log" 2>&1 &
     server_pid=$!
     wait_for_url "$base/v1/health" hpc-obs-server
@@ -121,6 +122,12 @@ await_slurm_state() { # job_id state
 start_server
 node=$(hostname -s)
 
+# One core busy for 20 s while holding 200 MiB, sampled every 2 s by the server's collector.
+busy=$(submit --wrap "python3 -c 'import time
+block = bytearray(b\"x\") * (200 << 20)
+end = time.time() + 20
+while time.time() < end: pass'")
+
 ok=$(submit --wrap 'exit 0')
 fail=$(submit --wrap 'exit 3')
 steps=$(submit --wrap 'srun true; srun true')
@@ -147,6 +154,20 @@ for task in 1 2 3; do
 done
 check "  and the array's own id is not a job" absent field "$array" state
 
+await_check "a job that kept a core busy is completed" "$busy" state completed
+# Samples from the busy phase: the first few seconds are Python starting and filling memory.
+check "its samples show one busy core (±15 points) and 200 MiB (±10 %)" yes \
+    sh -c "curl -fsS '$base/v1/jobs/$busy/metrics?limit=1000' | python3 -c '
+import json, statistics, sys
+body = json.load(sys.stdin)
+samples = body[\"samples\"]
+busy = [s for s in samples if s[\"memoryUsageMb\"] > 150]
+cpu = statistics.median(s[\"cpuUsage\"] for s in busy) if busy else 0
+memory = statistics.median(s[\"memoryUsageMb\"] for s in busy) if busy else 0
+ok = len(busy) >= 3 and 85 <= cpu <= 115 and 180 <= memory <= 220
+print(f\"     ({len(busy)} samples: median cpu {cpu} %, memory {memory:.1f} MiB)\", file=sys.stderr)
+print(\"yes\" if ok else f\"{len(busy)} samples, median cpu {cpu} %, memory {memory} MiB\")'"
+
 # The service goes away while jobs start and end: hooks exit 0 (or Slurm would requeue the
 # jobs), spool their events, and the server replays them when it is back.
 stop_server
@@ -163,7 +184,7 @@ await_check "after the service is back, a job that ran meanwhile is completed" "
 await_check "  and one that exited 7 is failed with exit code 7" "$down_fail" exitCode 7
 check "  the spool is empty again" 0 sh -c "ls '$work/spool' | grep -c '\.json\$' || true"
 total=$(curl -fsS "$base/v1/jobs?limit=1000" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["jobs"]) if isinstance(d, dict) and "jobs" in d else len(d))')
-check "  nothing lost or doubled: one job per Slurm job and array task" 10 echo "$total"
+check "  nothing lost or doubled: one job per Slurm job and array task" 11 echo "$total"
 
 # slurmctld goes away: the poller backs off, the server keeps answering, and catches up.
 Tests/testbed/slurm.sh stop-slurmctld "$work/cluster"

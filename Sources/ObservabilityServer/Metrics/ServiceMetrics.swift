@@ -35,6 +35,12 @@ public final class ServiceMetrics: Sendable {
         registry.describe("hpc_obs_spool_depth", help: "Events waiting in this host's hook spool.")
         registry.describe("hpc_obs_spool_replayed_total", help: "Spooled events this server delivered to the store.")
         registry.describe("hpc_obs_spool_rejected_total", help: "Spooled events the store refused for good, moved to the spool's rejected/ folder.")
+        registry.describe("hpc_obs_collector_samples_total", help: "Samples this server's collector stored for jobs on its node.")
+        registry.describe(
+            "hpc_obs_samples_dropped_total",
+            help: "Samples the collector took but could not store (the store failed, or the job is not recorded as running)."
+        )
+        registry.describe("hpc_obs_collector_cycle_duration_seconds", help: "Time one collection cycle took.")
         samplesIngested = Counter(label: Self.samples, factory: registry)
         for outcome in ["created", "updated", "unchanged", "duplicate"] {
             _ = Counter(label: Self.events, dimensions: [("outcome", outcome)], factory: registry)

@@ -2,8 +2,9 @@
 import Glibc
 #endif
 
-/// Small files (settings, tokens, spooled events) read with plain POSIX calls: no Foundation
-/// in a hook's start-up path, and character devices such as /dev/null read as empty.
+/// Small files (settings, tokens, spooled events, cgroup and /proc entries) read with plain
+/// POSIX calls: no Foundation in a hook's start-up path, and files whose size the kernel
+/// reports as 0 (`/proc`, cgroupfs, /dev/null) read to their real end.
 public enum FileBytes {
     /// The file's bytes, or nil when it cannot be opened or is larger than `limit`.
     public static func read(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
@@ -22,11 +23,16 @@ public enum FileBytes {
         }
     }
 
+    /// The file as UTF-8 text; nil when it cannot be read.
+    public static func text(_ path: String, limit: Int = 1 << 20) -> String? {
+        read(path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// The first line of a token file, trimmed; nil when unreadable or empty.
     public static func token(at path: String) -> String? {
-        guard let bytes = read(path, limit: 64 * 1_024) else { return nil }
-        let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
-        let token = line.trimmingWhitespace()
+        guard let text = text(path, limit: 64 * 1_024) else { return nil }
+        let line = text.split(whereSeparator: \.isNewline).first ?? ""
+        let token = line.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()
         return token.isEmpty ? nil : String(token)
     }
 }

@@ -1,0 +1,26 @@
+/// One job's resource use on this node at one moment, as a source reads it.
+public struct JobUsageReading: Sendable, Hashable {
+    public var jobID: String
+    /// CPU time the job has used on this node so far, in seconds (user + system).
+    public var cpuSeconds: Double
+    /// Resident memory without page cache, in bytes.
+    public var memoryBytes: Int64
+    /// The most memory the job has held on this node, where the source knows it.
+    public var peakMemoryBytes: Int64?
+
+    public init(jobID: String, cpuSeconds: Double, memoryBytes: Int64, peakMemoryBytes: Int64? = nil) {
+        self.jobID = jobID
+        self.cpuSeconds = cpuSeconds
+        self.memoryBytes = memoryBytes
+        self.peakMemoryBytes = peakMemoryBytes
+    }
+}
+
+/// Where a node's per-job usage comes from: cgroup v2, cgroup v1, or the jobs' processes.
+public protocol JobUsageSource: Sendable {
+    /// `cgroup-v2`, `cgroup-v1` or `proc`, for logs and `/metrics`.
+    var name: String { get }
+    /// Every job running on this node now. A job whose files vanish mid-read (it ended) is
+    /// left out, not an error.
+    func read() -> [JobUsageReading]
+}
