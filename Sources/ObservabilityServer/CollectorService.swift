@@ -90,7 +90,7 @@ struct CollectorService: Service {
             logger.warning("collector could not store samples", metadata: ["error": "\(error)", "samples": "\(samples.count)"])
         }
         let elapsed = ContinuousClock.now - start
-        cycleDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        cycleDuration.recordNanoseconds(elapsed.nanoseconds)
     }
 
     /// This host's short name, which is what Slurm calls the node unless told otherwise.

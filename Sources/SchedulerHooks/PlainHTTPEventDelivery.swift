@@ -1,3 +1,5 @@
+import ObservabilityCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -173,6 +175,6 @@ struct Deadline {
 
     var millisecondsLeft: Int {
         let left = end - .now
-        return max(0, Int(left.components.seconds * 1_000 + left.components.attoseconds / 1_000_000_000_000_000))
+        return max(0, Int(left.nanoseconds / 1_000_000))
     }
 }

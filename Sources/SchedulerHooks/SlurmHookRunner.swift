@@ -41,7 +41,7 @@ public enum SlurmHookRunner {
         let (settings, settingProblems) = HookSettings.resolve(file: fileValues, environment: environment)
         problems += settingProblems
         let deadline = start + .milliseconds(Int64(settings.timeoutSeconds * 1_000))
-        hpc_watchdog_arm(max(0.001, SpoolReplayer.seconds(deadline - .now)))
+        hpc_watchdog_arm(max(0.001, (deadline - .now).seconds))
 
         let context = SlurmHookContext.detect(role: role, environment: environment)
         let event: LifecycleEvent
@@ -68,7 +68,7 @@ public enum SlurmHookRunner {
         let opening = await opener.open(settings.destination, token: token)
         if case .handOff = opening {
             // Only returns when the exec failed; the event is then spooled below.
-            problems.append(handOff(role: role, environment: environment, secondsLeft: SpoolReplayer.seconds(deadline - .now)))
+            problems.append(handOff(role: role, environment: environment, secondsLeft: (deadline - .now).seconds))
         }
         do throws(DeliveryError) {
             guard case .ready(let delivery, _) = opening else {
@@ -119,6 +119,6 @@ public enum SlurmHookRunner {
     }
 
     private static func timeLeft(until deadline: ContinuousClock.Instant, keeping reserve: Double) -> Double {
-        max(0.01, SpoolReplayer.seconds(deadline - .now) - reserve)
+        max(0.01, (deadline - .now).seconds - reserve)
     }
 }

@@ -1,3 +1,5 @@
+import ObservabilityCore
+
 /// Delivers spooled events, oldest first, in batches, until the spool is empty, delivery
 /// fails, or the time given is spent. Used by every hook run after its own event got
 /// through, and by the server for its own host's spool.
@@ -23,7 +25,7 @@ public struct SpoolReplayer: Sendable {
         var report = Report()
         let replayed: Void? = await spool.withReplayLock {
             while true {
-                let secondsLeft = Self.seconds(deadline - .now)
+                let secondsLeft = (deadline - .now).seconds
                 guard secondsLeft > 0.05 else { return }
                 let entries = spool.pending(limit: Self.batchSize)
                 guard !entries.isEmpty else { return }
@@ -48,7 +50,7 @@ public struct SpoolReplayer: Sendable {
     private func isolateRejected(_ entries: [EventSpool.Entry], deadline: ContinuousClock.Instant, into report: inout Report) async -> Bool {
         for entry in entries {
             do throws(DeliveryError) {
-                try await delivery.deliver([entry.body], timeoutSeconds: Self.seconds(deadline - .now))
+                try await delivery.deliver([entry.body], timeoutSeconds: (deadline - .now).seconds)
                 spool.remove(entry.name)
                 report.delivered += 1
             } catch .rejected(let reason) {
@@ -60,9 +62,5 @@ public struct SpoolReplayer: Sendable {
             }
         }
         return true
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

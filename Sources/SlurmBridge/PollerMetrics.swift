@@ -1,4 +1,5 @@
 import CoreMetrics
+import ObservabilityCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -24,7 +25,7 @@ struct PollerMetrics: Sendable {
     }
 
     func rpc(_ duration: Duration) {
-        rpcDuration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        rpcDuration.recordNanoseconds(duration.nanoseconds)
     }
 
     func succeeded(jobs count: Int?) {

@@ -33,7 +33,7 @@ extension StoreBench {
                 let start = ContinuousClock.now
                 try await poller.pollOnce(forceFullLoad: forceFull)
                 let elapsed = ContinuousClock.now - start
-                return Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+                return elapsed.seconds * 1_000
             }
             let first = try await timed(forceFull: true)
             var full: [Double] = []

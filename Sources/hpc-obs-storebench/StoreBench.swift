@@ -77,7 +77,7 @@ extension StoreBench {
                         start = end
                     }
                 }
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = elapsed.seconds
                 let backend = if case .sqlite = configuration { "sqlite" } else { "postgres" }
                 print(#"{"backend":"\#(backend)","batch":\#(batch),"samples":\#(samples),"seconds":\#(seconds),"samplesPerSecond":\#(Int(Double(samples) / seconds))}"#)
             } catch {

@@ -26,7 +26,7 @@ struct InstrumentedJobStore: JobStore {
 
     private static func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
         let elapsed = ContinuousClock.now - start
-        return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        return elapsed.nanoseconds
     }
 
     func createJob(_ job: Job) async throws -> Job { try await measure("createJob") { try await base.createJob(job) } }

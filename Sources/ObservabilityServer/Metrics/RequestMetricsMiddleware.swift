@@ -1,4 +1,5 @@
 import Hummingbird
+import ObservabilityCore
 
 /// Times every request by route template, method and final status. Outermost, so that it
 /// sees the status of problem responses too.
@@ -13,7 +14,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             route: context.endpointPath ?? "unmatched",
             method: request.method.rawValue,
             status: response.status.code,
-            nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+            nanoseconds: elapsed.nanoseconds
         )
         return response
     }
