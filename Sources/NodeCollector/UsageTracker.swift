@@ -9,7 +9,8 @@ public import ObservabilityCore
 /// readings divided by the wall time between them, in percent of one core (100 = one core
 /// busy all the time; 400 = four). A job's first reading only sets the baseline.
 ///
-/// Also keeps each job's totals (CPU seconds, peak memory) for its end-of-job summary.
+/// Also keeps the totals (CPU seconds, peak memory) of the jobs in the latest readings, for
+/// their summaries; a job that is no longer read is forgotten.
 public struct UsageTracker: Sendable {
     public struct Totals: Sendable, Hashable {
         public var cpuSeconds: Double
@@ -53,11 +54,7 @@ public struct UsageTracker: Sendable {
             ))
         }
         previous = current
+        totals = totals.filter { current[$0.key] != nil }
         return samples
-    }
-
-    /// Forgets a job's totals once they have been reported.
-    public mutating func forget(_ jobID: String) {
-        totals[jobID] = nil
     }
 }

@@ -42,6 +42,14 @@ public protocol JobStore: Sendable {
         _ accumulate: @escaping @Sendable (inout Accumulator, RunningJob) -> Void
     ) async throws -> Accumulator
 
+    /// Records what jobs used on a node over their lives (the collector's totals), replacing
+    /// an earlier report for the same job and node. All or none; throws
+    /// ``StoreError/Code/notFound`` when a job is unknown.
+    func recordUsage(_ totals: [JobUsageTotals]) async throws
+
+    /// Every node's totals for a job, for its summary; empty when none were recorded.
+    func usage(jobID: String) async throws -> [JobUsageTotals]
+
     /// How many jobs are in each state; states without jobs count zero.
     func jobCountsByState() async throws -> [JobState: Int]
 

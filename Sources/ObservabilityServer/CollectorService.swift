@@ -15,7 +15,8 @@ import SlurmBridge
 
 /// Samples CPU and memory of the jobs running on this server's own node, every interval
 /// (`COLLECTOR_ENABLED`, `COLLECT_INTERVAL`), from cgroup v2, cgroup v1 or the jobs'
-/// processes, whichever the node offers, and stores them.
+/// processes, whichever the node offers, and stores them with each job's totals so far
+/// (CPU seconds, peak memory), from which `GET /v1/jobs/{jobId}` computes its summary.
 struct CollectorService: Service {
     let store: any JobStore
     let slurm: SlurmSession
@@ -76,15 +77,20 @@ struct CollectorService: Service {
             readings = source.read()
         }
         let samples = tracker.samples(from: readings, at: Date(), node: node)
-        guard !samples.isEmpty else { return }
+        guard !readings.isEmpty else { return }
         do {
-            // Samples only for jobs the store has as running: a job the poller has not
-            // recorded yet would make the whole batch fail.
+            // Only for jobs the store has as running: a job the poller has not recorded yet
+            // would make the whole batch fail.
             let running = Set(try await store.runningJobs().map(\.id))
             let known = samples.filter { running.contains($0.jobID) }
             if !known.isEmpty { try await store.appendSamples(known) }
             collected.increment(by: known.count)
             dropped.increment(by: samples.count - known.count)
+            // Totals so far, each cycle: the last one before a job ends is its summary's.
+            let totals = tracker.totals.filter { running.contains($0.key) }.map { jobID, total in
+                JobUsageTotals(jobID: jobID, node: node, cpuSeconds: total.cpuSeconds, peakMemoryBytes: total.peakMemoryBytes)
+            }
+            if !totals.isEmpty { try await store.recordUsage(totals) }
         } catch {
             dropped.increment(by: samples.count)
             logger.warning("collector could not store samples", metadata: ["error": "\(error)", "samples": "\(samples.count)"])

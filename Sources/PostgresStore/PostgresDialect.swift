@@ -76,5 +76,18 @@ struct PostgresDialect: SQLDialect {
                 INSERT INTO counters (name, value) VALUES ('jobs_created', 0);
                 """
         ),
+        SQLMigration(
+            version: 2,
+            description: "per-node usage totals for job summaries",
+            sql: """
+                CREATE TABLE job_usage (
+                    job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                    node TEXT NOT NULL,
+                    cpu_seconds DOUBLE PRECISION NOT NULL,
+                    peak_memory_bytes BIGINT NOT NULL,
+                    PRIMARY KEY (job_id, node)
+                );
+                """
+        ),
     ]
 }

@@ -252,6 +252,35 @@ struct JobStoreContractTests {
         await store.close()
     }
 
+    @Test(arguments: TestBackend.available)
+    func usageTotalsAreReplacedPerNodeAndGoWithTheJob(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("u1", state: .running, start: 0))
+        try await store.recordUsage([
+            JobUsageTotals(jobID: "u1", node: "n2", cpuSeconds: 5, peakMemoryBytes: 50),
+            JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: 1.5, peakMemoryBytes: 10),
+        ])
+        try await store.recordUsage([JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: 3, peakMemoryBytes: 20)])
+        #expect(try await store.usage(jobID: "u1") == [
+            JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: 3, peakMemoryBytes: 20),
+            JobUsageTotals(jobID: "u1", node: "n2", cpuSeconds: 5, peakMemoryBytes: 50),
+        ])
+        let unknown = await #expect(throws: StoreError.self) {
+            try await store.recordUsage([
+                JobUsageTotals(jobID: "u1", node: "n3", cpuSeconds: 1, peakMemoryBytes: 1),
+                JobUsageTotals(jobID: "ghost", node: "n1", cpuSeconds: 1, peakMemoryBytes: 1),
+            ])
+        }
+        #expect(unknown?.code == .notFound)
+        #expect(try await store.usage(jobID: "u1").count == 2)
+        await #expect(throws: ValidationError.self) {
+            try await store.recordUsage([JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: -1, peakMemoryBytes: 1)])
+        }
+        try await store.deleteJob(id: "u1")
+        #expect(try await store.usage(jobID: "u1").isEmpty)
+        await store.close()
+    }
+
     // MARK: Counts and retention
 
     @Test(arguments: TestBackend.available)

@@ -127,6 +127,26 @@ struct JobsAPITests {
     }
 
     @Test(arguments: TestBackend.available)
+    func aJobWithRecordedTotalsHasASummary(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, store in
+            try await client.send(.post, "/v1/jobs", json: """
+                {"id": "s", "user": "alice", "state": "completed", "requestedCpus": 2, "requestedMemoryMb": 1024,
+                 "startTime": "2026-11-29T08:00:00Z", "endTime": "2026-11-29T08:01:40Z"}
+                """)
+            #expect(try await client.send(.get, "/v1/jobs/s").json["summary"] == nil)
+            try await store.recordUsage([JobUsageTotals(jobID: "s", node: "n1", cpuSeconds: 150, peakMemoryBytes: 256 << 20)])
+            let summary = try await client.send(.get, "/v1/jobs/s").json["summary"] as? [String: Any]
+            #expect(summary?["cpuSeconds"] as? Double == 150)
+            #expect(summary?["elapsedSeconds"] as? Double == 100)
+            #expect(summary?["peakMemoryMb"] as? Double == 256)
+            #expect(summary?["cpuEfficiencyPercent"] as? Double == 75)
+            #expect(summary?["memoryEfficiencyPercent"] as? Double == 25)
+            // Lists stay light: no summaries there.
+            #expect(try await client.send(.get, "/v1/jobs").json["jobs"].map { ($0 as? [[String: Any]])?.first?["summary"] == nil } == true)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
     func deleteRemovesTheJobAndItsSamples(backend: TestBackend) async throws {
         try await withAPI(backend) { client, _ in
             try await client.send(.post, "/v1/jobs", json: #"{"id": "d", "user": "alice"}"#)

@@ -165,8 +165,19 @@ busy = [s for s in samples if s[\"memoryUsageMb\"] > 150]
 cpu = statistics.median(s[\"cpuUsage\"] for s in busy) if busy else 0
 memory = statistics.median(s[\"memoryUsageMb\"] for s in busy) if busy else 0
 ok = len(busy) >= 3 and 85 <= cpu <= 115 and 180 <= memory <= 220
-print(f\"     ({len(busy)} samples: median cpu {cpu} %, memory {memory:.1f} MiB)\", file=sys.stderr)
+print(f\"     {len(busy)} samples: median cpu {cpu} %, memory {memory:.1f} MiB\", file=open(\"$work/measured\", \"a\"))
 print(\"yes\" if ok else f\"{len(busy)} samples, median cpu {cpu} %, memory {memory} MiB\")'"
+check "its summary's CPU efficiency is its CPU seconds ÷ (elapsed × CPUs)" yes \
+    sh -c "curl -fsS '$base/v1/jobs/$busy' | python3 -c '
+import json, sys
+job = json.load(sys.stdin)
+s = job.get(\"summary\") or {}
+print(f\"     summary: {s}\", file=open(\"$work/measured\", \"a\"))
+expected = s.get(\"cpuSeconds\", 0) / max(1e-9, s.get(\"elapsedSeconds\", 0) * job.get(\"requestedCpus\", 0)) * 100
+ok = s and abs(s.get(\"cpuEfficiencyPercent\", -1) - expected) < 0.2 and 15 <= s[\"cpuSeconds\"] <= 23
+print(\"yes\" if ok else json.dumps(job))'"
+
+cat "$work/measured" 2>/dev/null || true
 
 # The service goes away while jobs start and end: hooks exit 0 (or Slurm would requeue the
 # jobs), spool their events, and the server replays them when it is back.

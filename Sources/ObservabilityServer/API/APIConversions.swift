@@ -5,7 +5,7 @@ import ObservabilityCore
 /// Translations between the generated API types and the domain. Values the core would
 /// refuse are refused here with the same field names, before anything touches the store.
 extension Components.Schemas.Job {
-    init(_ job: Job, now: Date) {
+    init(_ job: Job, now: Date, summary: JobSummary? = nil) {
         self.init(
             id: job.id,
             user: job.user,
@@ -22,7 +22,20 @@ extension Components.Schemas.Job {
             submitTime: job.submitTime,
             startTime: job.startTime,
             endTime: job.endTime,
-            runtimeSeconds: job.runtime(at: now)
+            runtimeSeconds: job.runtime(at: now),
+            summary: summary.map(Components.Schemas.JobSummary.init)
+        )
+    }
+}
+
+extension Components.Schemas.JobSummary {
+    init(_ summary: JobSummary) {
+        self.init(
+            cpuSeconds: summary.cpuSeconds,
+            peakMemoryMb: MemorySize.mebibytes(fromBytes: summary.peakMemoryBytes),
+            elapsedSeconds: summary.elapsedSeconds,
+            cpuEfficiencyPercent: summary.cpuEfficiencyPercent,
+            memoryEfficiencyPercent: summary.memoryEfficiencyPercent
         )
     }
 }

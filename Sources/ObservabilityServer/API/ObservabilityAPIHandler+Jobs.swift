@@ -45,7 +45,9 @@ extension ObservabilityAPIHandler {
         guard let job = try await store.job(id: input.path.jobId) else {
             throw StoreError.jobNotFound(input.path.jobId)
         }
-        return .ok(.init(body: .json(Components.Schemas.Job(job, now: now()))))
+        let now = self.now()
+        let summary = JobSummary(job: job, usage: try await store.usage(jobID: job.id), now: now)
+        return .ok(.init(body: .json(Components.Schemas.Job(job, now: now, summary: summary))))
     }
 
     func updateJob(_ input: Operations.UpdateJob.Input) async throws -> Operations.UpdateJob.Output {

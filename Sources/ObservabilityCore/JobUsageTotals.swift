@@ -1,0 +1,25 @@
+/// What a job used on one node over its life, as the node's collector last measured it.
+public struct JobUsageTotals: Sendable, Hashable {
+    public var jobID: String
+    public var node: String
+    public var cpuSeconds: Double
+    public var peakMemoryBytes: Int64
+
+    public init(jobID: String, node: String, cpuSeconds: Double, peakMemoryBytes: Int64) {
+        self.jobID = jobID
+        self.node = node
+        self.cpuSeconds = cpuSeconds
+        self.peakMemoryBytes = peakMemoryBytes
+    }
+
+    public func validate() throws(ValidationError) {
+        try JobLimits.validateJobID(jobID, field: "jobId")
+        try JobLimits.validateName(node, field: "node", maxBytes: JobLimits.maxNameBytes)
+        guard cpuSeconds.isFinite, cpuSeconds >= 0 else {
+            throw ValidationError(.outOfRange, field: "cpuSeconds", "CPU seconds are a finite number ≥ 0, got \(cpuSeconds)")
+        }
+        guard peakMemoryBytes >= 0 else {
+            throw ValidationError(.outOfRange, field: "peakMemoryBytes", "peak memory is ≥ 0, got \(peakMemoryBytes)")
+        }
+    }
+}

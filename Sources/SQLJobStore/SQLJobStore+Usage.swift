@@ -1,0 +1,39 @@
+public import ObservabilityCore
+
+extension SQLJobStore {
+    public func recordUsage(_ totals: [JobUsageTotals]) async throws {
+        guard !totals.isEmpty else { return }
+        for (index, total) in totals.enumerated() {
+            try ValidationError.naming(index, of: totals.count) { () throws(ValidationError) in
+                try total.validate()
+            }
+        }
+        try await write { connection in
+            for id in Set(totals.map(\.jobID)).sorted() {
+                guard try !connection.execute("SELECT 1 FROM jobs WHERE id = $1", [.text(id)]).rows.isEmpty else {
+                    throw StoreError.jobNotFound(id)
+                }
+            }
+            for total in totals {
+                try connection.execute(
+                    """
+                    INSERT INTO job_usage (job_id, node, cpu_seconds, peak_memory_bytes) VALUES ($1, $2, $3, $4) \
+                    ON CONFLICT (job_id, node) DO UPDATE SET cpu_seconds = excluded.cpu_seconds, peak_memory_bytes = excluded.peak_memory_bytes
+                    """,
+                    [.text(total.jobID), .text(total.node), .double(total.cpuSeconds), .integer(total.peakMemoryBytes)]
+                )
+            }
+        }
+    }
+
+    public func usage(jobID: String) async throws -> [JobUsageTotals] {
+        try await read { connection in
+            try connection.execute(
+                "SELECT node, cpu_seconds, peak_memory_bytes FROM job_usage WHERE job_id = $1 ORDER BY node",
+                [.text(jobID)]
+            ).rows.map { row in
+                JobUsageTotals(jobID: jobID, node: try row.string(0), cpuSeconds: try row.double(1), peakMemoryBytes: try row.int64(2))
+            }
+        }
+    }
+}

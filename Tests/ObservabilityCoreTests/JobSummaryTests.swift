@@ -1,0 +1,38 @@
+import Foundation
+import ObservabilityCore
+import Testing
+
+@Suite("Job summaries")
+struct JobSummaryTests {
+    let start = Date(timeIntervalSince1970: 1_780_000_000)
+
+    func job(cpus: Int?, memory: Int64?) -> Job {
+        Job(id: "7", user: "alice", state: .completed, requestedCPUs: cpus, requestedMemoryBytes: memory,
+            submitTime: start, startTime: start, endTime: start.addingTimeInterval(100))
+    }
+
+    @Test func efficienciesFromTheNodesTotals() throws {
+        let usage = [
+            JobUsageTotals(jobID: "7", node: "n1", cpuSeconds: 300, peakMemoryBytes: 1 << 30),
+            JobUsageTotals(jobID: "7", node: "n2", cpuSeconds: 100, peakMemoryBytes: 1 << 30),
+        ]
+        let summary = try #require(JobSummary(job: job(cpus: 8, memory: 8 << 30), usage: usage, now: start))
+        #expect(summary.cpuSeconds == 400 && summary.peakMemoryBytes == 2 << 30 && summary.elapsedSeconds == 100)
+        // 400 CPU seconds of the 800 that 8 CPUs for 100 s allow; 2 GiB of 8.
+        #expect(summary.cpuEfficiencyPercent == 50)
+        #expect(summary.memoryEfficiencyPercent == 25)
+    }
+
+    @Test func unknownDenominatorsGiveNoEfficiencyAndNoTotalsNoSummary() throws {
+        let usage = [JobUsageTotals(jobID: "7", node: "n1", cpuSeconds: 10, peakMemoryBytes: 5)]
+        let summary = try #require(JobSummary(job: job(cpus: nil, memory: nil), usage: usage, now: start))
+        #expect(summary.cpuEfficiencyPercent == nil && summary.memoryEfficiencyPercent == nil)
+        #expect(JobSummary(job: job(cpus: 1, memory: 1), usage: [], now: start) == nil)
+    }
+
+    @Test func totalsAreValidated() {
+        #expect(throws: ValidationError.self) { try JobUsageTotals(jobID: "7", node: "n1", cpuSeconds: .nan, peakMemoryBytes: 0).validate() }
+        #expect(throws: ValidationError.self) { try JobUsageTotals(jobID: "7", node: "n1", cpuSeconds: 1, peakMemoryBytes: -1).validate() }
+        #expect(throws: ValidationError.self) { try JobUsageTotals(jobID: "7", node: "a b", cpuSeconds: 1, peakMemoryBytes: 1).validate() }
+    }
+}
