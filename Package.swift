@@ -30,6 +30,7 @@ let package = Package(
         .executable(name: "hpc-obs-epilog", targets: ["hpc-obs-epilog"]),
         .executable(name: "hpc-obs-hook", targets: ["hpc-obs-hook"]),
         .executable(name: "hpc-obs-storebench", targets: ["hpc-obs-storebench"]),
+        .executable(name: "hpc-obs-collectbench", targets: ["hpc-obs-collectbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -219,6 +220,16 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+
+        // Collection-cycle benchmark (bench/collector-cycle.sh).
+        .executableTarget(
+            name: "hpc-obs-collectbench",
+            dependencies: [
+                "NodeCollector",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures
         ),
