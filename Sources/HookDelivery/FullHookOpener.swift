@@ -10,11 +10,10 @@ public struct FullHookOpener: HookDeliveryOpener {
     public func open(_ destination: HookSettings.Destination, token: String?) async -> HookDeliveryOpening {
         switch destination {
         case .service(let url, _):
-            if let plain = PlainHTTPEventDelivery(baseURL: url, token: token) { return .ready(plain, close: nil) }
-            guard url.lowercased().hasPrefix("https://") else {
+            guard let client = CurlClient.forURL(url, token: token) else {
                 return .unavailable("HPC_OBS_URL='\(url)' is not an http:// or https:// URL")
             }
-            return .ready(CurlEventDelivery(baseURL: url, token: token), close: nil)
+            return .ready(HTTPEventDelivery(client: client), close: nil)
         case .store(let configuration):
             var logger = Logger(label: "hpc-obs-hook")
             logger.logLevel = .critical

@@ -23,7 +23,7 @@ public struct PlainHTTPOpener: HookDeliveryOpener {
     public func open(_ destination: HookSettings.Destination, token: String?) async -> HookDeliveryOpening {
         switch destination {
         case .service(let url, _):
-            if let delivery = PlainHTTPEventDelivery(baseURL: url, token: token) { return .ready(delivery, close: nil) }
+            if let client = PlainHTTPClient(baseURL: url, token: token) { return .ready(HTTPEventDelivery(client: client), close: nil) }
             if url.lowercased().hasPrefix("https://") { return .handOff }
             return .unavailable("HPC_OBS_URL='\(url)' is not an http:// or https:// URL")
         case .store:

@@ -134,7 +134,15 @@ struct JobsAPITests {
                  "startTime": "2026-11-29T08:00:00Z", "endTime": "2026-11-29T08:01:40Z"}
                 """)
             #expect(try await client.send(.get, "/v1/jobs/s").json["summary"] == nil)
-            try await store.recordUsage([JobUsageTotals(jobID: "s", node: "n1", cpuSeconds: 150, peakMemoryBytes: 256 << 20)])
+            let recorded = try await client.send(.put, "/v1/jobs/s/usage", json: #"{"node": "n1", "cpuSeconds": 150, "peakMemoryMb": 256}"#)
+            #expect(recorded.status == .noContent)
+            try await client.send(.put, "/v1/jobs/ghost/usage", json: #"{"node": "n1", "cpuSeconds": 1, "peakMemoryMb": 1}"#).expectProblem(.notFound)
+            try await client.send(.put, "/v1/jobs/s/usage", json: #"{"node": "n1", "cpuSeconds": -1, "peakMemoryMb": 1}"#)
+                .expectProblem(.unprocessableContent, field: "cpuSeconds")
+            try await client.send(.put, "/v1/jobs/s/usage", json: #"{"node": "n 1", "cpuSeconds": 1, "peakMemoryMb": 1}"#)
+                .expectProblem(.unprocessableContent, field: "node")
+            try await client.send(.put, "/v1/jobs/s/usage", json: #"{"cpuSeconds": 1, "peakMemoryMb": 1}"#).expectProblem(.badRequest)
+            #expect(try await store.usage(jobID: "s").count == 1)
             let summary = try await client.send(.get, "/v1/jobs/s").json["summary"] as? [String: Any]
             #expect(summary?["cpuSeconds"] as? Double == 150)
             #expect(summary?["elapsedSeconds"] as? Double == 100)

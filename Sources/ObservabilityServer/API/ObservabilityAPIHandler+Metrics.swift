@@ -43,4 +43,15 @@ extension ObservabilityAPIHandler {
         metrics.samplesIngested.increment(by: Int64(samples.count))
         return .created(.init(body: .json(.init(jobId: jobID, accepted: Int64(samples.count)))))
     }
+
+    func recordJobUsage(_ input: Operations.RecordJobUsage.Input) async throws -> Operations.RecordJobUsage.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
+        try await store.recordUsage([JobUsageTotals(
+            jobID: input.path.jobId,
+            node: body.node,
+            cpuSeconds: body.cpuSeconds,
+            peakMemoryBytes: try MemorySize.bytes(fromMiB: body.peakMemoryMb, field: "peakMemoryMb")
+        )])
+        return .noContent(.init())
+    }
 }

@@ -7,22 +7,24 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// `POST {base}/v1/events` through libcurl, for https: TLS, certificates and proxies as every
-/// admin knows them. Plain http goes through ``PlainHTTPEventDelivery``, which starts faster.
-public struct CurlEventDelivery: EventDelivery {
-    public let eventsURL: String
+/// Requests to the service through libcurl, for https: TLS, certificates and proxies as every
+/// admin knows them. Plain http goes through ``PlainHTTPClient``, which starts faster.
+public struct CurlClient: HTTPPoster {
+    public let baseURL: String
     let token: String?
 
     /// `token` is the bearer credential, already read from its file.
     public init(baseURL: String, token: String?) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
-        eventsURL = base + "/v1/events"
+        self.baseURL = base
         self.token = token
     }
 
-    public func deliver(_ bodies: [[UInt8]], timeoutSeconds: Double) async throws(DeliveryError) {
-        try send(bodies.count == 1 ? bodies[0] : EventWireFormat.batch(bodies), timeoutSeconds: timeoutSeconds)
+    /// ``PlainHTTPClient`` for http, libcurl for https, nil for anything else.
+    public static func forURL(_ url: String, token: String?) -> (any HTTPPoster)? {
+        if let plain = PlainHTTPClient(baseURL: url, token: token) { return plain }
+        return url.lowercased().hasPrefix("https://") ? CurlClient(baseURL: url, token: token) : nil
     }
 
     /// TLS is set up only for an https URL: initialising OpenSSL costs a plain-HTTP hook a
@@ -32,14 +34,15 @@ public struct CurlEventDelivery: EventDelivery {
     private func initializeCurl() -> Bool {
         Self.initialized.withLock { initialized in
             if !initialized {
-                let flags = eventsURL.lowercased().hasPrefix("https:") ? CURL_GLOBAL_DEFAULT : CURL_GLOBAL_NOTHING
+                let flags = baseURL.lowercased().hasPrefix("https:") ? CURL_GLOBAL_DEFAULT : CURL_GLOBAL_NOTHING
                 initialized = curl_global_init(Int(flags)) == CURLE_OK
             }
             return initialized
         }
     }
 
-    private func send(_ body: [UInt8], timeoutSeconds: Double) throws(DeliveryError) {
+    public func send(_ method: String, _ path: String, body: [UInt8], timeoutSeconds: Double) async throws(DeliveryError) -> HTTPAnswer {
+        let url = baseURL + path
         guard initializeCurl(), let handle = curl_easy_init() else {
             throw .retryable("libcurl could not start")
         }
@@ -56,8 +59,8 @@ public struct CurlEventDelivery: EventDelivery {
         let milliseconds = max(1, Int(timeoutSeconds * 1_000))
 
         let code: CURLcode = body.withUnsafeBytes { raw in
-            hpc_curl_setopt_string(handle, CURLOPT_URL, eventsURL)
-            hpc_curl_setopt_long(handle, CURLOPT_POST, 1)
+            hpc_curl_setopt_string(handle, CURLOPT_URL, url)
+            hpc_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
             hpc_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
             hpc_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, raw.count)
             hpc_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
@@ -75,11 +78,11 @@ public struct CurlEventDelivery: EventDelivery {
             return curl_easy_perform(handle)
         }
         guard code == CURLE_OK else {
-            throw .retryable("\(eventsURL): \(String(cString: curl_easy_strerror(code)))")
+            throw .retryable("\(url): \(String(cString: curl_easy_strerror(code)))")
         }
         var status = 0
         hpc_curl_response_code(handle, &status)
-        try DeliveryError.check(status: status, url: eventsURL, response: response.text)
+        return HTTPAnswer(status: status, body: response.text)
     }
 }
 

@@ -4,24 +4,24 @@ import ObservabilityCore
 import Glibc
 #endif
 
-/// `POST {base}/v1/events` over a plain TCP socket, for `http://` URLs.
+/// Requests to the service over a plain TCP socket, for `http://` URLs.
 ///
 /// A hook lives for milliseconds; loading libcurl and the TLS, Kerberos and LDAP libraries it
 /// pulls in costs more than the request. This client speaks just enough HTTP/1.1 for one
 /// request with `Connection: close`, and every step waits at most until the deadline.
 /// `https://` URLs go to libcurl (`hpc-obs-hook`, see ``SlurmHookRunner``).
-public struct PlainHTTPEventDelivery: EventDelivery {
+public struct PlainHTTPClient: HTTPPoster {
     let host: String
     let port: String
     let hostHeader: String
-    let path: String
+    let prefix: String
     let token: String?
-    public let eventsURL: String
+    public let baseURL: String
 
     /// Nil unless `baseURL` is `http://host[:port][/prefix]`.
-    public init?(baseURL: String, token: String?) {
-        guard baseURL.lowercased().hasPrefix("http://") else { return nil }
-        var rest = Substring(baseURL.dropFirst("http://".count))
+    public init?(baseURL url: String, token: String?) {
+        guard url.lowercased().hasPrefix("http://") else { return nil }
+        var rest = Substring(url.dropFirst("http://".count))
         var prefix = ""
         if let slash = rest.firstIndex(of: "/") {
             prefix = String(rest[slash...])
@@ -43,27 +43,27 @@ public struct PlainHTTPEventDelivery: EventDelivery {
             port = "80"
         }
         guard !host.isEmpty, let number = Int(port), (1...65_535).contains(number) else { return nil }
-        path = prefix + "/v1/events"
-        eventsURL = "http://\(hostHeader)\(path)"
+        self.prefix = prefix
+        baseURL = "http://\(hostHeader)\(prefix)"
         self.token = token
     }
 
-    public func deliver(_ bodies: [[UInt8]], timeoutSeconds: Double) async throws(DeliveryError) {
-        let body = bodies.count == 1 ? bodies[0] : EventWireFormat.batch(bodies)
+    public func send(_ method: String, _ path: String, body: [UInt8], timeoutSeconds: Double) async throws(DeliveryError) -> HTTPAnswer {
         let deadline = Deadline(seconds: timeoutSeconds)
-        let fd = try connect(deadline)
+        let url = baseURL + path
+        let fd = try connect(deadline, url: url)
         defer { close(fd) }
-        var request = "POST \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nContent-Type: application/json\r\n"
+        var request = "\(method) \(prefix)\(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nContent-Type: application/json\r\n"
         request += "Accept: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
         if let token { request += "Authorization: Bearer \(token)\r\n" }
         request += "User-Agent: hpc-obs-hook\r\n\r\n"
-        try send(Array(request.utf8) + body, on: fd, deadline)
-        let response = try receive(from: fd, deadline)
-        try Self.check(response, url: eventsURL)
+        try write(Array(request.utf8) + body, on: fd, deadline, url: url)
+        let response = try receive(from: fd, deadline, url: url)
+        return try Self.answer(response, url: url)
     }
 
     /// Reads the status from `HTTP/1.1 200 OK\r\n…` and keeps a little of the body for logs.
-    public static func check(_ response: [UInt8], url: String) throws(DeliveryError) {
+    public static func answer(_ response: [UInt8], url: String) throws(DeliveryError) -> HTTPAnswer {
         // Bytes, not Characters: "\r\n" is a single Character in Swift.
         let statusLine = String(decoding: response.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
         let parts = statusLine.split(separator: " ", maxSplits: 2)
@@ -71,17 +71,17 @@ public struct PlainHTTPEventDelivery: EventDelivery {
             throw .retryable("\(url) did not answer HTTP: '\(statusLine.prefix(80))'")
         }
         let body = headerEnd(response).map { String(decoding: response[$0...].prefix(300), as: UTF8.self) } ?? ""
-        try DeliveryError.check(status: status, url: url, response: body.split(whereSeparator: { $0.isNewline }).joined(separator: " "))
+        return HTTPAnswer(status: status, body: body.split(whereSeparator: { $0.isNewline }).joined(separator: " "))
     }
 
-    private func connect(_ deadline: Deadline) throws(DeliveryError) -> Int32 {
+    private func connect(_ deadline: Deadline, url: String) throws(DeliveryError) -> Int32 {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_family = AF_UNSPEC
         var list: UnsafeMutablePointer<addrinfo>?
         let resolved = getaddrinfo(host, port, &hints, &list)
         guard resolved == 0, let first = list else {
-            throw .retryable("\(eventsURL): cannot resolve \(host): \(String(cString: gai_strerror(resolved)))")
+            throw .retryable("\(url): cannot resolve \(host): \(String(cString: gai_strerror(resolved)))")
         }
         defer { freeaddrinfo(first) }
         var lastError = "no address"
@@ -102,25 +102,25 @@ public struct PlainHTTPEventDelivery: EventDelivery {
             }
             close(fd)
         }
-        throw .retryable("\(eventsURL): cannot connect: \(lastError)")
+        throw .retryable("\(url): cannot connect: \(lastError)")
     }
 
-    private func send(_ bytes: [UInt8], on fd: Int32, _ deadline: Deadline) throws(DeliveryError) {
+    private func write(_ bytes: [UInt8], on fd: Int32, _ deadline: Deadline, url: String) throws(DeliveryError) {
         var sent = 0
         while sent < bytes.count {
             let result = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
             if result > 0 {
                 sent += result
             } else if result < 0, errno == EAGAIN || errno == EINTR {
-                guard wait(fd, for: Int16(POLLOUT), deadline) else { throw .retryable("\(eventsURL): timed out sending") }
+                guard wait(fd, for: Int16(POLLOUT), deadline) else { throw .retryable("\(url): timed out sending") }
             } else {
-                throw .retryable("\(eventsURL): send failed: \(SystemError.describe(errno))")
+                throw .retryable("\(url): send failed: \(SystemError.describe(errno))")
             }
         }
     }
 
     /// Everything up to the end of the headers and a little of the body, or to the close.
-    private func receive(from fd: Int32, _ deadline: Deadline) throws(DeliveryError) -> [UInt8] {
+    private func receive(from fd: Int32, _ deadline: Deadline, url: String) throws(DeliveryError) -> [UInt8] {
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4_096)
         while response.count < 8_192 {
@@ -132,11 +132,11 @@ public struct PlainHTTPEventDelivery: EventDelivery {
                 break
             } else if errno == EAGAIN || errno == EINTR {
                 guard wait(fd, for: Int16(POLLIN), deadline) else {
-                    if response.isEmpty { throw .retryable("\(eventsURL): timed out waiting for an answer") }
+                    if response.isEmpty { throw .retryable("\(url): timed out waiting for an answer") }
                     break
                 }
             } else {
-                throw .retryable("\(eventsURL): receive failed: \(SystemError.describe(errno))")
+                throw .retryable("\(url): receive failed: \(SystemError.describe(errno))")
             }
         }
         return response
