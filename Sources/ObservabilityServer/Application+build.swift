@@ -35,7 +35,7 @@ public func buildApplication(
     let slurm = SlurmSession(configPath: configuration.slurmConfigPath)
     if configuration.collectorEnabled {
         application.addServices(CollectorService(
-            store: store,
+            sink: StoreCollectorSink(store: store),
             slurm: slurm,
             node: configuration.nodeName ?? CollectorService.shortHostName(),
             interval: .seconds(configuration.collectSeconds),

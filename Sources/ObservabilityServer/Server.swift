@@ -2,6 +2,8 @@ public import Logging
 import ObservabilityCore
 import Foundation
 import Hummingbird
+import HookDelivery
+import SlurmBridge
 import StorageBackends
 
 /// Opens the store, serves until SIGTERM or SIGINT, and closes the store after the last
@@ -28,4 +30,43 @@ public func runServer(configuration: ServerConfiguration, logger: Logger) async 
     }
     await store.close()
     logger.info("hpc-obs-server stopped")
+}
+
+/// `hpc-obs-server --collector-only`: the node agent. Samples the jobs on this node and sends
+/// them to the service at `HPC_OBS_URL`; serves only its own `/metrics` (drops, buffer,
+/// process) on `PORT`. Needs no database.
+public func runCollectorAgent(configuration: ServerConfiguration, logger: Logger) async throws {
+    guard let url = configuration.serviceURL, let client = CurlClient.forURL(url, token: configuration.serviceToken) else {
+        throw ConfigurationError(
+            variable: "HPC_OBS_URL",
+            value: configuration.serviceURL ?? "",
+            accepted: "the service's http:// or https:// URL, which --collector-only sends samples to"
+        )
+    }
+    let node = configuration.nodeName ?? CollectorService.shortHostName()
+    logger.info("starting hpc-obs collector agent", metadata: ["version": "\(ServiceVersion.current)", "service": "\(url)", "node": "\(node)"])
+    let serviceMetrics = ServiceMetrics()
+    let router = Router()
+    router.get("metrics") { request, _ in
+        MetricsController.serviceOnly(request, registry: serviceMetrics.registry)
+    }
+    var application = Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "hpc-obs-agent/\(ServiceVersion.current)"
+        ),
+        logger: logger
+    )
+    let interval = Duration.seconds(configuration.collectSeconds)
+    application.addServices(CollectorService(
+        sink: HTTPCollectorSink(client: client, capacity: configuration.collectorBufferSamples, interval: interval, logger: logger),
+        slurm: SlurmSession(configPath: configuration.slurmConfigPath),
+        node: node,
+        interval: interval,
+        metricsFactory: serviceMetrics.registry,
+        logger: logger
+    ))
+    try await application.runService()
+    logger.info("hpc-obs collector agent stopped")
 }

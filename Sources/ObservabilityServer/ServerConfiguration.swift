@@ -40,6 +40,13 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var collectSeconds: Int
     /// `NODE_NAME`: this host's name in Slurm. Defaults to the short host name.
     public var nodeName: String?
+    /// `HPC_OBS_URL`: the service a node agent (`--collector-only`) sends its samples to.
+    public var serviceURL: String?
+    /// `HPC_OBS_TOKEN_FILE`: the token a node agent sends, read at start.
+    public var serviceToken: String?
+    /// `COLLECTOR_BUFFER_SAMPLES`: samples a node agent keeps while the service is
+    /// unreachable; older ones are dropped (and counted) beyond it. Defaults to `100000`.
+    public var collectorBufferSamples: Int
 
     public init(
         host: String = "0.0.0.0",
@@ -56,7 +63,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         spoolDirectory: String = "/var/spool/hpc-obs",
         collectorEnabled: Bool = false,
         collectSeconds: Int = 30,
-        nodeName: String? = nil
+        nodeName: String? = nil,
+        serviceURL: String? = nil,
+        serviceToken: String? = nil,
+        collectorBufferSamples: Int = 100_000
     ) {
         self.host = host
         self.port = port
@@ -73,6 +83,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.collectorEnabled = collectorEnabled
         self.collectSeconds = collectSeconds
         self.nodeName = nodeName
+        self.serviceURL = serviceURL
+        self.serviceToken = serviceToken
+        self.collectorBufferSamples = collectorBufferSamples
     }
 
     /// Reads the environment, and `API_TOKEN_FILE` from disk when it is set.
@@ -124,6 +137,18 @@ public struct ServerConfiguration: Sendable, Hashable {
         collectorEnabled = try boolean("COLLECTOR_ENABLED", default: false)
         collectSeconds = try integer("COLLECT_INTERVAL", default: 30, in: 1...86_400)
         nodeName = value("NODE_NAME")
+        serviceURL = value("HPC_OBS_URL")
+        collectorBufferSamples = try integer("COLLECTOR_BUFFER_SAMPLES", default: 100_000, in: 1...10_000_000)
+        serviceToken = nil
+        if let path = value("HPC_OBS_TOKEN_FILE") {
+            let contents: String
+            do {
+                contents = try readFile(path)
+            } catch {
+                throw ConfigurationError(variable: "HPC_OBS_TOKEN_FILE", value: path, accepted: "a readable file holding the token (\(error))")
+            }
+            serviceToken = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         var jobLabels = JobMetricsConfiguration.Label.allCases
         if let names = value("METRICS_JOB_LABELS") {
             jobLabels = []

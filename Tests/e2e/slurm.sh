@@ -15,8 +15,10 @@ bin=$(cd "${1:?usage: slurm.sh BIN_DIR}" && pwd -P)
 work=$(mktemp -d /tmp/hpc-obs-slurm.XXXXXX)
 chmod 755 "$work"
 server_pid=""
+agent_pid=""
 cleanup() {
     [ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+    [ -n "$agent_pid" ] && { kill "$agent_pid" 2>/dev/null || true; wait "$agent_pid" 2>/dev/null || true; }
     Tests/testbed/slurm.sh stop "$work/cluster" >/dev/null 2>&1 || true
     if [ "$failures" -gt 0 ]; then
         echo "--- server log (tail)"; tail -n 30 "$work/server.log" 2>/dev/null || true
@@ -122,6 +124,14 @@ await_slurm_state() { # job_id state
 start_server
 node=$(hostname -s)
 
+# A node agent beside the server's own collector: the same node sampled twice, once through
+# the store and once over HTTP, so both ways are checked on the same job.
+agent_port=$(free_port)
+HPC_OBS_URL=$base HPC_OBS_TOKEN_FILE=$work/token HOST=127.0.0.1 PORT=$agent_port COLLECT_INTERVAL=2 \
+    NODE_NAME="$node" SLURM_CONF=$SLURM_CONF LOG_LEVEL=info "$bin/hpc-obs-server" --collector-only >"$work/agent.log" 2>&1 &
+agent_pid=$!
+wait_for_url "http://127.0.0.1:$agent_port/metrics" "hpc-obs-server --collector-only"
+
 # One core busy for 20 s while holding 200 MiB, sampled every 2 s by the server's collector.
 busy=$(submit --wrap "python3 -c 'import time
 block = bytearray(b\"x\") * (200 << 20)
@@ -178,6 +188,11 @@ ok = s and abs(s.get(\"cpuEfficiencyPercent\", -1) - expected) < 0.2 and 15 <= s
 print(\"yes\" if ok else json.dumps(job))'"
 
 cat "$work/measured" 2>/dev/null || true
+agent_has_sent() {
+    sent=$(curl -fsS "http://127.0.0.1:$agent_port/metrics" | awk '/^hpc_obs_collector_samples_total/ {print $2}')
+    [ "${sent:-0}" -gt 0 ] && echo yes || echo "the agent sent ${sent:-no} samples"
+}
+check "the node agent sent samples of its own over HTTP" yes agent_has_sent
 
 # The service goes away while jobs start and end: hooks exit 0 (or Slurm would requeue the
 # jobs), spool their events, and the server replays them when it is back.

@@ -82,6 +82,20 @@ final class MetricsController: Sendable {
         return Response(status: .ok, headers: headers, body: body)
     }
 
+    /// A node agent's `/metrics`: its own and the process's families, no job families.
+    static func serviceOnly(_ request: Request, registry: MetricsRegistry) -> Response {
+        let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
+        var metrics = MetricsWriter(format: format)
+        registry.render(into: &metrics)
+        ProcessMetrics.current()?.render(into: &metrics)
+        metrics.finish()
+        return Response(
+            status: .ok,
+            headers: [.contentType: format.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.bytes))
+        )
+    }
+
     /// True when `Accept-Encoding` lists gzip (or `*`) with a non-zero quality.
     static func acceptsGzip(_ acceptEncoding: String?) -> Bool {
         guard let acceptEncoding else { return false }

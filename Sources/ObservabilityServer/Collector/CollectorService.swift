@@ -13,12 +13,13 @@ import ObservabilityCore
 import ServiceLifecycle
 import SlurmBridge
 
-/// Samples CPU and memory of the jobs running on this server's own node, every interval
-/// (`COLLECTOR_ENABLED`, `COLLECT_INTERVAL`), from cgroup v2, cgroup v1 or the jobs'
-/// processes, whichever the node offers, and stores them with each job's totals so far
-/// (CPU seconds, peak memory), from which `GET /v1/jobs/{jobId}` computes its summary.
+/// Samples CPU and memory of the jobs running on this node every interval, from cgroup v2,
+/// cgroup v1 or the jobs' processes, whichever the node offers, and hands the samples and
+/// each job's totals so far (CPU seconds, peak memory) to a sink: the store inside the
+/// server (`COLLECTOR_ENABLED`), or the service over HTTP in a node agent
+/// (`hpc-obs-server --collector-only`). `GET /v1/jobs/{jobId}` computes summaries from the totals.
 struct CollectorService: Service {
-    let store: any JobStore
+    let sink: any CollectorSink
     let slurm: SlurmSession
     let node: String
     let interval: Duration
@@ -30,7 +31,7 @@ struct CollectorService: Service {
     let cycleDuration: Timer
 
     init(
-        store: any JobStore,
+        sink: any CollectorSink,
         slurm: SlurmSession,
         node: String,
         interval: Duration,
@@ -39,7 +40,7 @@ struct CollectorService: Service {
         metricsFactory: any MetricsFactory,
         logger: Logger
     ) {
-        self.store = store
+        self.sink = sink
         self.slurm = slurm
         self.node = node
         self.interval = interval
@@ -77,26 +78,15 @@ struct CollectorService: Service {
             readings = source.read()
         }
         let samples = tracker.samples(from: readings, at: Date(), node: node)
-        guard !readings.isEmpty else { return }
-        do {
-            // Only for jobs the store has as running: a job the poller has not recorded yet
-            // would make the whole batch fail.
-            let running = Set(try await store.runningJobs().map(\.id))
-            let known = samples.filter { running.contains($0.jobID) }
-            if !known.isEmpty { try await store.appendSamples(known) }
-            collected.increment(by: known.count)
-            dropped.increment(by: samples.count - known.count)
-            // Totals so far, each cycle: the last one before a job ends is its summary's.
-            let totals = tracker.totals.filter { running.contains($0.key) }.map { jobID, total in
-                JobUsageTotals(jobID: jobID, node: node, cpuSeconds: total.cpuSeconds, peakMemoryBytes: total.peakMemoryBytes)
-            }
-            if !totals.isEmpty { try await store.recordUsage(totals) }
-        } catch {
-            dropped.increment(by: samples.count)
-            logger.warning("collector could not store samples", metadata: ["error": "\(error)", "samples": "\(samples.count)"])
+        let totals = tracker.totals.map { jobID, total in
+            JobUsageTotals(jobID: jobID, node: node, cpuSeconds: total.cpuSeconds, peakMemoryBytes: total.peakMemoryBytes)
         }
-        let elapsed = ContinuousClock.now - start
-        cycleDuration.recordNanoseconds(elapsed.nanoseconds)
+        if !readings.isEmpty {
+            let outcome = await sink.deliver(samples: samples, totals: totals)
+            collected.increment(by: outcome.stored)
+            dropped.increment(by: outcome.dropped)
+        }
+        cycleDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
     }
 
     /// This host's short name, which is what Slurm calls the node unless told otherwise.

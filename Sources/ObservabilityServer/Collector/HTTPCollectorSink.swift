@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import ObservabilityCore
+import SchedulerHooks
+
+/// A node agent's way to the service: `POST /v1/jobs/{jobId}/metrics` per job and
+/// `PUT /v1/jobs/{jobId}/usage` for its totals.
+///
+/// Samples wait in a bounded buffer while the service is unreachable, and sending is retried
+/// with back-off (doubling from one interval to five minutes); when the buffer is full the
+/// oldest samples go first. Samples the service refuses for good (an unknown job, invalid
+/// values) are dropped. Every drop is counted.
+actor HTTPCollectorSink: CollectorSink {
+    let client: any HTTPPoster
+    let capacity: Int
+    let interval: Duration
+    let logger: Logger
+    private var buffer: [MetricSample] = []
+    private var failures = 0
+    private var nextAttempt = ContinuousClock.now
+
+    init(client: any HTTPPoster, capacity: Int, interval: Duration, logger: Logger) {
+        self.client = client
+        self.capacity = max(1, capacity)
+        self.interval = interval
+        self.logger = logger
+    }
+
+    var buffered: Int { buffer.count }
+
+    func deliver(samples: [MetricSample], totals: [JobUsageTotals]) async -> (stored: Int, dropped: Int) {
+        buffer += samples
+        var dropped = 0
+        if buffer.count > capacity {
+            dropped = buffer.count - capacity
+            buffer.removeFirst(dropped)
+        }
+        guard ContinuousClock.now >= nextAttempt else { return (0, dropped) }
+        var stored = 0
+        let timeout = min(10, interval.seconds)
+        for (jobID, jobSamples) in Dictionary(grouping: buffer, by: \.jobID).sorted(by: { $0.key < $1.key }) {
+            let path = "/v1/jobs/\(Self.escaped(jobID))/metrics"
+            do throws(DeliveryError) {
+                let answer = try await client.send("POST", path, body: Self.samplesJSON(jobSamples), timeoutSeconds: timeout)
+                switch answer.status {
+                case 200..<300:
+                    stored += jobSamples.count
+                case 404, 400, 413, 415, 422:
+                    dropped += jobSamples.count
+                    logger.debug("service refused samples", metadata: ["jobId": "\(jobID)", "status": "\(answer.status)", "detail": "\(answer.body)"])
+                default:
+                    throw DeliveryError.retryable("\(client.baseURL)\(path) answered \(answer.status): \(answer.body)")
+                }
+                buffer.removeAll { $0.jobID == jobID }
+            } catch {
+                backOff(error)
+                return (stored, dropped)
+            }
+        }
+        for total in totals {
+            // Latest wins: a failed report is simply sent again next cycle.
+            _ = try? await client.send("PUT", "/v1/jobs/\(Self.escaped(total.jobID))/usage", body: Self.totalsJSON(total), timeoutSeconds: timeout)
+        }
+        if failures > 0 { logger.notice("the service takes samples again", metadata: ["failedAttempts": "\(failures)"]) }
+        failures = 0
+        return (stored, dropped)
+    }
+
+    private func backOff(_ error: DeliveryError) {
+        failures += 1
+        let delay = min(interval * (1 << min(failures - 1, 10)), .seconds(300))
+        nextAttempt = .now + delay
+        if failures == 1 || failures % 10 == 0 {
+            logger.warning("cannot send samples; buffering and retrying", metadata: [
+                "error": "\(error)", "buffered": "\(buffer.count)", "retryIn": "\(delay)",
+            ])
+        }
+    }
+
+    /// Job ids are printable ASCII without `/ ? # % \\ " '` and spaces (``JobLimits``): safe in
+    /// a path as they are, except `[` and `]` of PBS array ids.
+    static func escaped(_ jobID: String) -> String {
+        jobID.replacingOccurrences(of: "[", with: "%5B").replacingOccurrences(of: "]", with: "%5D")
+    }
+
+    private struct SampleBody: Encodable {
+        var timestamp: String
+        var cpuUsage: Double
+        var memoryUsageMb: Double
+        var gpuUsage: Double?
+        var node: String?
+    }
+
+    private struct UsageBody: Encodable {
+        var node: String
+        var cpuSeconds: Double
+        var peakMemoryMb: Double
+    }
+
+    static func samplesJSON(_ samples: [MetricSample]) -> [UInt8] {
+        let bodies = samples.map { sample in
+            SampleBody(
+                timestamp: sample.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
+                cpuUsage: sample.cpuUsage,
+                memoryUsageMb: MemorySize.mebibytes(fromBytes: sample.memoryBytes),
+                gpuUsage: sample.gpuUsage,
+                node: sample.node
+            )
+        }
+        return Array((try? JSONEncoder().encode(bodies)) ?? Data("[]".utf8))
+    }
+
+    static func totalsJSON(_ total: JobUsageTotals) -> [UInt8] {
+        let body = UsageBody(node: total.node, cpuSeconds: total.cpuSeconds, peakMemoryMb: MemorySize.mebibytes(fromBytes: total.peakMemoryBytes))
+        return Array((try? JSONEncoder().encode(body)) ?? Data("{}".utf8))
+    }
+}

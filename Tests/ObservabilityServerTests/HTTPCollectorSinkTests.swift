@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import ObservabilityCore
+@testable import ObservabilityServer
+import SchedulerHooks
+import Synchronization
+import Testing
+
+/// A service that answers what the test says, and remembers what it was sent.
+final class ScriptedService: HTTPPoster, Sendable {
+    let baseURL = "http://obs"
+    private let state = Mutex<(answers: [Result<Int, DeliveryError>], requests: [String])>(([], []))
+
+    func answer(_ answers: [Result<Int, DeliveryError>]) {
+        state.withLock { $0.answers = answers }
+    }
+
+    var requests: [String] { state.withLock { $0.requests } }
+
+    func send(_ method: String, _ path: String, body: [UInt8], timeoutSeconds: Double) async throws(DeliveryError) -> HTTPAnswer {
+        let next = state.withLock { state -> Result<Int, DeliveryError> in
+            state.requests.append("\(method) \(path)")
+            return state.answers.isEmpty ? .success(201) : state.answers.removeFirst()
+        }
+        return HTTPAnswer(status: try next.get(), body: "")
+    }
+}
+
+@Suite("Node agent delivery")
+struct HTTPCollectorSinkTests {
+    let t0 = Date(timeIntervalSince1970: 1_780_000_000)
+
+    func samples(_ job: String, _ count: Int) -> [MetricSample] {
+        (0..<count).map { MetricSample(jobID: job, time: t0.addingTimeInterval(Double($0)), cpuUsage: 50, memoryBytes: 1 << 20, gpuUsage: nil, node: "n1") }
+    }
+
+    @Test func samplesWaitWhileTheServiceIsDownAndGoWhenItIsBack() async {
+        let service = ScriptedService()
+        let sink = HTTPCollectorSink(client: service, capacity: 100, interval: .milliseconds(1), logger: Logger(label: "test"))
+        service.answer([.failure(.retryable("connection refused"))])
+        let down = await sink.deliver(samples: samples("1", 3), totals: [])
+        #expect(down.stored == 0 && down.dropped == 0)
+        #expect(await sink.buffered == 3)
+        try? await Task.sleep(for: .milliseconds(5))
+        let up = await sink.deliver(samples: samples("1", 2), totals: [JobUsageTotals(jobID: "1", node: "n1", cpuSeconds: 9, peakMemoryBytes: 1)])
+        #expect(up.stored == 5 && up.dropped == 0)
+        #expect(await sink.buffered == 0)
+        #expect(service.requests == ["POST /v1/jobs/1/metrics", "POST /v1/jobs/1/metrics", "PUT /v1/jobs/1/usage"])
+    }
+
+    @Test func aFullBufferDropsTheOldestAndCountsThem() async {
+        let service = ScriptedService()
+        let sink = HTTPCollectorSink(client: service, capacity: 4, interval: .seconds(60), logger: Logger(label: "test"))
+        service.answer([.failure(.retryable("down"))])
+        _ = await sink.deliver(samples: samples("1", 3), totals: [])
+        // Backing off: nothing is sent, the buffer overflows by 2.
+        let overflow = await sink.deliver(samples: samples("2", 3), totals: [])
+        #expect(overflow.dropped == 2)
+        #expect(await sink.buffered == 4)
+        #expect(service.requests.count == 1)
+    }
+
+    @Test func samplesTheServiceRefusesForGoodAreDroppedAndCounted() async {
+        let service = ScriptedService()
+        let sink = HTTPCollectorSink(client: service, capacity: 100, interval: .seconds(60), logger: Logger(label: "test"))
+        // Jobs go in order of their ids: "known", then "unknown".
+        service.answer([.success(201), .success(404)])
+        let outcome = await sink.deliver(samples: samples("unknown", 2) + samples("known", 3), totals: [])
+        #expect(outcome.dropped == 2 && outcome.stored == 3)
+        #expect(await sink.buffered == 0)
+    }
+}
