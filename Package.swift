@@ -72,6 +72,8 @@ let package = Package(
         // The hooks' deadline handler: a signal handler may only make async-signal-safe calls,
         // which C can promise and Swift cannot.
         .target(name: "CHookWatchdog"),
+        // NVML through dlopen: GPU nodes need the driver, the build and other nodes need nothing.
+        .target(name: "CNVMLLoader", linkerSettings: [.linkedLibrary("dl")]),
 
         // Domain, validation, lifecycle translation and the storage protocol. No I/O.
         .target(
@@ -140,7 +142,7 @@ let package = Package(
         // Per-job CPU and memory on a node: cgroup v2, cgroup v1 or /proc; samples from readings.
         .target(
             name: "NodeCollector",
-            dependencies: ["ObservabilityCore", "LocalFiles"],
+            dependencies: ["ObservabilityCore", "LocalFiles", "CNVMLLoader"],
             swiftSettings: upcomingFeatures
         ),
         // libslurm reads (jobs) and the poller. The only target that talks to libslurm.

@@ -23,7 +23,8 @@ public struct CgroupV2Source: JobUsageSource {
         Directory.entries(scope).sorted().compactMap { entry -> JobUsageReading? in
             guard entry.hasPrefix("job_") else { return nil }
             let directory = "\(scope)/\(entry)"
-            guard let jobID = Self.jobID(directoryName: entry) ?? jobIDFromProcesses(in: directory),
+            let environment = firstProcessEnvironment(in: directory)
+            guard let jobID = Self.jobID(directoryName: entry) ?? environment?.jobID,
                   let cpu = StatFile.values("\(directory)/cpu.stat")?["usage_usec"],
                   let current = StatFile.number("\(directory)/memory.current")
             else { return nil }
@@ -32,7 +33,8 @@ public struct CgroupV2Source: JobUsageSource {
                 jobID: jobID,
                 cpuSeconds: Double(cpu) / 1_000_000,
                 memoryBytes: max(0, current - file),
-                peakMemoryBytes: StatFile.number("\(directory)/memory.peak")
+                peakMemoryBytes: StatFile.number("\(directory)/memory.peak"),
+                gpuIndices: environment?.gpuIndices ?? []
             )
         }
     }
@@ -43,13 +45,15 @@ public struct CgroupV2Source: JobUsageSource {
         return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? String(digits) : nil
     }
 
-    /// The job id from a process in the job's cgroup tree: `SLURM_JOB_ID` (or the array's
-    /// `SLURM_ARRAY_JOB_ID_SLURM_ARRAY_TASK_ID`) in its environment.
-    func jobIDFromProcesses(in directory: String) -> String? {
+    /// The environment of a process in the job's cgroup tree: the job id when the directory
+    /// is named by SLUID, and the job's GPUs.
+    func firstProcessEnvironment(in directory: String) -> ProcessEnvironment? {
         var pending = [directory]
         while let current = pending.popLast() {
             for pid in (FileBytes.text("\(current)/cgroup.procs") ?? "").split(separator: "\n") {
-                if let id = ProcessEnvironment.jobID(of: String(pid), procRoot: procRoot) { return id }
+                if let environment = ProcessEnvironment(pid: String(pid), procRoot: procRoot), environment.jobID != nil {
+                    return environment
+                }
             }
             pending += Directory.entries(current).map { "\(current)/\($0)" }.filter(Directory.exists)
         }

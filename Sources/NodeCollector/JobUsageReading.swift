@@ -7,12 +7,15 @@ public struct JobUsageReading: Sendable, Hashable {
     public var memoryBytes: Int64
     /// The most memory the job has held on this node, where the source knows it.
     public var peakMemoryBytes: Int64?
+    /// The GPUs Slurm gave the job on this node (`SLURM_JOB_GPUS` of its processes).
+    public var gpuIndices: [Int]
 
-    public init(jobID: String, cpuSeconds: Double, memoryBytes: Int64, peakMemoryBytes: Int64? = nil) {
+    public init(jobID: String, cpuSeconds: Double, memoryBytes: Int64, peakMemoryBytes: Int64? = nil, gpuIndices: [Int] = []) {
         self.jobID = jobID
         self.cpuSeconds = cpuSeconds
         self.memoryBytes = memoryBytes
         self.peakMemoryBytes = peakMemoryBytes
+        self.gpuIndices = gpuIndices
     }
 }
 

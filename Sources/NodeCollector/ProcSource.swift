@@ -37,7 +37,8 @@ public struct ProcSource: JobUsageSource {
                 found = true
             }
             guard found else { return nil }
-            return JobUsageReading(jobID: jobID, cpuSeconds: Double(ticks) / ticksPerSecond, memoryBytes: residentKiB * 1_024)
+            let gpus = pids.lazy.compactMap { ProcessEnvironment(pid: String($0), procRoot: procRoot) }.first?.gpuIndices ?? []
+            return JobUsageReading(jobID: jobID, cpuSeconds: Double(ticks) / ticksPerSecond, memoryBytes: residentKiB * 1_024, gpuIndices: gpus)
         }
     }
 

@@ -24,7 +24,9 @@ public struct UsageTracker: Sendable {
 
     public init() {}
 
-    public mutating func samples(from readings: [JobUsageReading], at time: Date, node: String?) -> [MetricSample] {
+    /// `gpus` is the node's GPUs now (``GPUDevices``); a job's GPU use is the mean over those
+    /// Slurm gave it.
+    public mutating func samples(from readings: [JobUsageReading], at time: Date, node: String?, gpus: [GPUUsage] = []) -> [MetricSample] {
         var samples: [MetricSample] = []
         var current: [String: (cpuSeconds: Double, time: Date)] = [:]
         for reading in readings {
@@ -49,7 +51,7 @@ public struct UsageTracker: Sendable {
                 time: time,
                 cpuUsage: (used / wall * 100 * 100).rounded() / 100,
                 memoryBytes: reading.memoryBytes,
-                gpuUsage: nil,
+                gpuUsage: GPUDevices.jobUtilization(gpuIndices: reading.gpuIndices, devices: gpus),
                 node: node
             ))
         }

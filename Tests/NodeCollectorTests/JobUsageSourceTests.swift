@@ -27,9 +27,10 @@ struct JobUsageSourceTests {
         try tree.write("\(job)/memory.current", "1048576\n")
         try tree.write("\(job)/cgroup.procs", "")
         try tree.write("\(job)/step_batch/user/task_0/cgroup.procs", "4242\n")
-        try tree.write("proc/4242/environ", "PATH=/usr/bin\0SLURM_ARRAY_JOB_ID=120\0SLURM_ARRAY_TASK_ID=2\0SLURM_JOB_ID=121\0")
+        try tree.write("proc/4242/environ", "PATH=/usr/bin\0SLURM_ARRAY_JOB_ID=120\0SLURM_ARRAY_TASK_ID=2\0SLURM_JOB_ID=121\0SLURM_JOB_GPUS=1,3\0")
         let readings = CgroupV2Source(cgroupRoot: "\(tree.root)/cgroup", procRoot: "\(tree.root)/proc").read()
         #expect(readings.map(\.jobID) == ["120_2"])
+        #expect(readings.first?.gpuIndices == [1, 3])
         #expect(readings.first?.cpuSeconds == 2 && readings.first?.peakMemoryBytes == nil)
     }
 

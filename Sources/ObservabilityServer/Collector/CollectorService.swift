@@ -54,7 +54,9 @@ struct CollectorService: Service {
 
     func run() async throws {
         let source = JobUsageSources.detect(cgroupRoot: cgroupRoot, procRoot: procRoot) { [:] }
-        logger.info("collector on", metadata: ["node": "\(node)", "source": "\(source.name)", "interval": "\(interval)"])
+        logger.info("collector on", metadata: [
+            "node": "\(node)", "source": "\(source.name)", "interval": "\(interval)", "gpus": "\(GPUDevices.available ? "nvml" : "none")",
+        ])
         var tracker = UsageTracker()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             await collectOnce(source: source, tracker: &tracker)
@@ -77,7 +79,7 @@ struct CollectorService: Service {
         } else {
             readings = source.read()
         }
-        let samples = tracker.samples(from: readings, at: Date(), node: node)
+        let samples = tracker.samples(from: readings, at: Date(), node: node, gpus: GPUDevices.read())
         let totals = tracker.totals.map { jobID, total in
             JobUsageTotals(jobID: jobID, node: node, cpuSeconds: total.cpuSeconds, peakMemoryBytes: total.peakMemoryBytes)
         }
