@@ -47,8 +47,8 @@ public protocol JobStore: Sendable {
     /// ``StoreError/Code/notFound`` when a job is unknown.
     func recordUsage(_ totals: [JobUsageTotals]) async throws
 
-    /// Every node's totals for a job, for its summary; empty when none were recorded.
-    func usage(jobID: String) async throws -> [JobUsageTotals]
+    /// Every node's totals for a job and its GPU samples' idle count, for its summary.
+    func usage(jobID: String) async throws -> JobUsage
 
     /// How many jobs are in each state; states without jobs count zero.
     func jobCountsByState() async throws -> [JobState: Int]

@@ -8,7 +8,8 @@ public import Foundation
 /// reports, without Slurm accounting.
 ///
 /// CPU efficiency is CPU seconds ÷ (elapsed × allocated CPUs); memory efficiency is peak
-/// memory ÷ requested memory. Each is nil when its denominator is unknown. Peak memory is
+/// memory ÷ requested memory; GPU idle share is the share of the job's samples with GPU figures
+/// whose GPUs were idle. Each is nil when its denominator is unknown. Peak memory is
 /// the sum of the per-node peaks, which is the job's peak when its nodes peak together and
 /// an upper bound otherwise.
 public struct JobSummary: Sendable, Hashable {
@@ -17,18 +18,22 @@ public struct JobSummary: Sendable, Hashable {
     public var elapsedSeconds: Double
     public var cpuEfficiencyPercent: Double?
     public var memoryEfficiencyPercent: Double?
+    public var gpuIdlePercent: Double?
 
     /// Nil when no node has reported totals for the job.
-    public init?(job: Job, usage: [JobUsageTotals], now: Date) {
-        guard !usage.isEmpty else { return nil }
-        cpuSeconds = usage.reduce(0) { $0 + $1.cpuSeconds }
-        peakMemoryBytes = usage.reduce(0) { $0 + $1.peakMemoryBytes }
+    public init?(job: Job, usage: JobUsage, now: Date) {
+        guard !usage.nodes.isEmpty else { return nil }
+        cpuSeconds = usage.nodes.reduce(0) { $0 + $1.cpuSeconds }
+        peakMemoryBytes = usage.nodes.reduce(0) { $0 + $1.peakMemoryBytes }
         elapsedSeconds = job.runtime(at: now)
         if let cpus = job.requestedCPUs, cpus > 0, elapsedSeconds > 0 {
             cpuEfficiencyPercent = Self.rounded(cpuSeconds / (elapsedSeconds * Double(cpus)) * 100)
         }
         if let requested = job.requestedMemoryBytes, requested > 0 {
             memoryEfficiencyPercent = Self.rounded(Double(peakMemoryBytes) / Double(requested) * 100)
+        }
+        if usage.gpuSamples > 0 {
+            gpuIdlePercent = Self.rounded(Double(usage.idleGPUSamples) / Double(usage.gpuSamples) * 100)
         }
     }
 

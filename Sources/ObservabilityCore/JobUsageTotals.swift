@@ -23,3 +23,20 @@ public struct JobUsageTotals: Sendable, Hashable {
         }
     }
 }
+
+/// What the store knows of a job's use: each node's totals, and how many of its samples had
+/// GPU figures and how many of those showed its GPUs idle (below 1 %).
+public struct JobUsage: Sendable, Hashable {
+    public var nodes: [JobUsageTotals]
+    public var gpuSamples: Int
+    public var idleGPUSamples: Int
+
+    public init(nodes: [JobUsageTotals], gpuSamples: Int = 0, idleGPUSamples: Int = 0) {
+        self.nodes = nodes
+        self.gpuSamples = gpuSamples
+        self.idleGPUSamples = idleGPUSamples
+    }
+
+    /// A sample's GPU use below this, in percent, counts as idle.
+    public static let idleGPUThreshold = 1.0
+}

@@ -26,14 +26,21 @@ extension SQLJobStore {
         }
     }
 
-    public func usage(jobID: String) async throws -> [JobUsageTotals] {
+    public func usage(jobID: String) async throws -> JobUsage {
         try await read { connection in
-            try connection.execute(
+            let nodes = try connection.execute(
                 "SELECT node, cpu_seconds, peak_memory_bytes FROM job_usage WHERE job_id = $1 ORDER BY node",
                 [.text(jobID)]
             ).rows.map { row in
                 JobUsageTotals(jobID: jobID, node: try row.string(0), cpuSeconds: try row.double(1), peakMemoryBytes: try row.int64(2))
             }
+            guard !nodes.isEmpty else { return JobUsage(nodes: []) }
+            // One pass over the job's own samples, through the (job_id, time) index.
+            let gpu = try connection.execute(
+                "SELECT COUNT(gpu_usage), COALESCE(SUM(CASE WHEN gpu_usage < $2 THEN 1 ELSE 0 END), 0) FROM samples WHERE job_id = $1",
+                [.text(jobID), .double(JobUsage.idleGPUThreshold)]
+            ).rows.first
+            return JobUsage(nodes: nodes, gpuSamples: try gpu?.int(0) ?? 0, idleGPUSamples: try gpu?.int(1) ?? 0)
         }
     }
 }

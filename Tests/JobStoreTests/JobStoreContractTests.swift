@@ -261,10 +261,15 @@ struct JobStoreContractTests {
             JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: 1.5, peakMemoryBytes: 10),
         ])
         try await store.recordUsage([JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: 3, peakMemoryBytes: 20)])
-        #expect(try await store.usage(jobID: "u1") == [
-            JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: 3, peakMemoryBytes: 20),
-            JobUsageTotals(jobID: "u1", node: "n2", cpuSeconds: 5, peakMemoryBytes: 50),
-        ])
+        try await store.appendSamples([sample("u1", 1, cpu: 10, gpu: 0.5), sample("u1", 2, cpu: 10, gpu: 80), sample("u1", 3, cpu: 10)])
+        #expect(try await store.usage(jobID: "u1") == JobUsage(
+            nodes: [
+                JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: 3, peakMemoryBytes: 20),
+                JobUsageTotals(jobID: "u1", node: "n2", cpuSeconds: 5, peakMemoryBytes: 50),
+            ],
+            gpuSamples: 2,
+            idleGPUSamples: 1
+        ))
         let unknown = await #expect(throws: StoreError.self) {
             try await store.recordUsage([
                 JobUsageTotals(jobID: "u1", node: "n3", cpuSeconds: 1, peakMemoryBytes: 1),
@@ -272,12 +277,12 @@ struct JobStoreContractTests {
             ])
         }
         #expect(unknown?.code == .notFound)
-        #expect(try await store.usage(jobID: "u1").count == 2)
+        #expect(try await store.usage(jobID: "u1").nodes.count == 2)
         await #expect(throws: ValidationError.self) {
             try await store.recordUsage([JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: -1, peakMemoryBytes: 1)])
         }
         try await store.deleteJob(id: "u1")
-        #expect(try await store.usage(jobID: "u1").isEmpty)
+        #expect(try await store.usage(jobID: "u1").nodes.isEmpty)
         await store.close()
     }
 

@@ -142,7 +142,7 @@ struct JobsAPITests {
             try await client.send(.put, "/v1/jobs/s/usage", json: #"{"node": "n 1", "cpuSeconds": 1, "peakMemoryMb": 1}"#)
                 .expectProblem(.unprocessableContent, field: "node")
             try await client.send(.put, "/v1/jobs/s/usage", json: #"{"cpuSeconds": 1, "peakMemoryMb": 1}"#).expectProblem(.badRequest)
-            #expect(try await store.usage(jobID: "s").count == 1)
+            #expect(try await store.usage(jobID: "s").nodes.count == 1)
             let summary = try await client.send(.get, "/v1/jobs/s").json["summary"] as? [String: Any]
             #expect(summary?["cpuSeconds"] as? Double == 150)
             #expect(summary?["elapsedSeconds"] as? Double == 100)

@@ -35,7 +35,8 @@ extension Components.Schemas.JobSummary {
             peakMemoryMb: MemorySize.mebibytes(fromBytes: summary.peakMemoryBytes),
             elapsedSeconds: summary.elapsedSeconds,
             cpuEfficiencyPercent: summary.cpuEfficiencyPercent,
-            memoryEfficiencyPercent: summary.memoryEfficiencyPercent
+            memoryEfficiencyPercent: summary.memoryEfficiencyPercent,
+            gpuIdlePercent: summary.gpuIdlePercent
         )
     }
 }

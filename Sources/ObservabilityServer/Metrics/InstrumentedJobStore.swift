@@ -51,7 +51,7 @@ struct InstrumentedJobStore: JobStore {
         try await measure("runningJobs") { try await base.reduceRunningJobs(into: initial, accumulate) }
     }
     func recordUsage(_ totals: [JobUsageTotals]) async throws { try await measure("recordUsage") { try await base.recordUsage(totals) } }
-    func usage(jobID: String) async throws -> [JobUsageTotals] { try await measure("readUsage") { try await base.usage(jobID: jobID) } }
+    func usage(jobID: String) async throws -> JobUsage { try await measure("readUsage") { try await base.usage(jobID: jobID) } }
     func jobCountsByState() async throws -> [JobState: Int] { try await measure("jobCountsByState") { try await base.jobCountsByState() } }
     func jobsCreatedTotal() async throws -> Int { try await measure("jobsCreatedTotal") { try await base.jobsCreatedTotal() } }
     func deleteSamples(olderThan cutoff: Date) async throws -> Int {
