@@ -52,6 +52,7 @@ public final class SlurmPoller: Service, Sendable {
             cluster = try await slurm.run { $0.clusterName }
         } catch {
             logger.warning("Slurm poller off", metadata: ["error": "\(error)"])
+            metrics.up.record(0)
             // A service that returns early stops the whole server: wait for shutdown instead.
             try? await gracefulShutdown()
             return
