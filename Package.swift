@@ -29,6 +29,7 @@ let package = Package(
         .executable(name: "hpc-obs-prolog", targets: ["hpc-obs-prolog"]),
         .executable(name: "hpc-obs-epilog", targets: ["hpc-obs-epilog"]),
         .executable(name: "hpc-obs-hook", targets: ["hpc-obs-hook"]),
+        .executable(name: "hpc-obs-mockserver", targets: ["hpc-obs-mockserver"]),
         .executable(name: "hpc-obs-storebench", targets: ["hpc-obs-storebench"]),
         .executable(name: "hpc-obs-collectbench", targets: ["hpc-obs-collectbench"]),
     ],
@@ -42,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // C libraries, wrapped once through module maps.
@@ -226,6 +228,22 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
 
+        // The API answered from openapi.yaml's examples, validated against its schemas.
+        .target(
+            name: "APIMock",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: upcomingFeatures
+        ),
+        .executableTarget(
+            name: "hpc-obs-mockserver",
+            dependencies: [
+                "APIMock",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
         // Collection-cycle benchmark (bench/collector-cycle.sh).
         .executableTarget(
             name: "hpc-obs-collectbench",
@@ -269,6 +287,11 @@ let package = Package(
         .testTarget(
             name: "NodeCollectorTests",
             dependencies: ["NodeCollector", "ObservabilityCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "APIMockTests",
+            dependencies: ["APIMock"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

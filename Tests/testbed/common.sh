@@ -14,3 +14,20 @@ wait_for_url() { # url, what
     echo "$(basename "$0"): $2 did not come up at $1" >&2
     return 1
 }
+
+# Sends the reference service's example requests (Tests/e2e/reference-examples.txt), word for
+# word but for the address, and checks each answers 2xx. Counts into the caller's `checks`
+# and `failures`; the last body is left in SCRATCH/body.
+reference_examples() { # name, base URL (http://127.0.0.1:PORT), scratch directory
+    local line status
+    while IFS= read -r line; do
+        checks=$((checks + 1))
+        status=$(eval "${line//http:\/\/localhost:8080/$2} -sS -o '$3/body' -w '%{http_code}'")
+        if [[ "$status" == 2?? ]]; then
+            echo "ok   [$1] $status  $line"
+        else
+            echo "FAIL [$1] $status  $line: $(cat "$3/body")"
+            failures=$((failures + 1))
+        fi
+    done <Tests/e2e/reference-examples.txt
+}
