@@ -24,7 +24,11 @@ public struct JobSummary: Sendable, Hashable {
     public init?(job: Job, usage: JobUsage, now: Date) {
         guard !usage.nodes.isEmpty else { return nil }
         cpuSeconds = usage.nodes.reduce(0) { $0 + $1.cpuSeconds }
-        peakMemoryBytes = usage.nodes.reduce(0) { $0 + $1.peakMemoryBytes }
+        // Saturating: each node's peak may be near Int64.max (8 EiB) on its own.
+        peakMemoryBytes = usage.nodes.reduce(Int64(0)) { total, node in
+            let (sum, overflow) = total.addingReportingOverflow(node.peakMemoryBytes)
+            return overflow ? .max : sum
+        }
         elapsedSeconds = job.runtime(at: now)
         if let cpus = job.requestedCPUs, cpus > 0, elapsedSeconds > 0 {
             cpuEfficiencyPercent = Self.rounded(cpuSeconds / (elapsedSeconds * Double(cpus)) * 100)

@@ -31,6 +31,14 @@ struct JobSummaryTests {
         #expect(JobSummary(job: job(cpus: 1, memory: 1), usage: JobUsage(nodes: []), now: start) == nil)
     }
 
+    @Test func hugePeaksSaturateInsteadOfOverflowing() throws {
+        let huge = Int64.max / 2 + 1
+        let usage = JobUsage(nodes: ["a", "b", "c"].map { JobUsageTotals(jobID: "7", node: $0, cpuSeconds: 1e15, peakMemoryBytes: huge) })
+        let summary = try #require(JobSummary(job: job(cpus: 1, memory: 1), usage: usage, now: start))
+        #expect(summary.peakMemoryBytes == .max)
+        #expect(summary.memoryEfficiencyPercent?.isFinite == true)
+    }
+
     @Test func totalsAreValidated() {
         #expect(throws: ValidationError.self) { try JobUsageTotals(jobID: "7", node: "n1", cpuSeconds: .nan, peakMemoryBytes: 0).validate() }
         #expect(throws: ValidationError.self) { try JobUsageTotals(jobID: "7", node: "n1", cpuSeconds: 1, peakMemoryBytes: -1).validate() }
