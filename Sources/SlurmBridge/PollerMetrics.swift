@@ -22,6 +22,10 @@ struct PollerMetrics: Sendable {
         rpcDuration = Timer(label: "hpc_obs_slurm_load_jobs_duration_seconds", factory: factory)
         jobs = Gauge(label: "hpc_obs_slurm_jobs", factory: factory)
         events = Counter(label: "hpc_obs_slurm_poll_events_total", factory: factory)
+        // Present from the start, so that alerts on a poller that never succeeded can fire:
+        // down, and its last success at the epoch.
+        up.record(0)
+        lastSuccess.record(0)
     }
 
     func rpc(_ duration: Duration) {

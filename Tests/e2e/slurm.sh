@@ -80,18 +80,6 @@ value = job.get(sys.argv[1], "absent") if "id" in job else "absent"
 print(",".join(value) if isinstance(value, list) else value)' "$2"
 }
 
-check() { # description, expected, command...
-    local description=$1 expected=$2 actual
-    shift 2
-    checks=$((checks + 1))
-    actual=$("$@" 2>&1 || true)
-    if [ "$actual" = "$expected" ]; then
-        echo "ok   $description"
-    else
-        echo "FAIL $description: expected '$expected', got '$actual'"
-        failures=$((failures + 1))
-    fi
-}
 
 # Waits up to 60 s for a job's field to read `expected`.
 await() { # job_id field expected

@@ -31,3 +31,18 @@ reference_examples() { # name, base URL (http://127.0.0.1:PORT), scratch directo
         fi
     done <Tests/e2e/reference-examples.txt
 }
+
+# Runs a command and compares what it prints (stdout and stderr) with what is expected,
+# printing ok or FAIL; counts into the caller's `checks` and `failures`.
+check() { # description, expected, command...
+    local description=$1 expected=$2 actual
+    shift 2
+    checks=$((checks + 1))
+    actual=$("$@" 2>&1 || true)
+    if [ "$actual" = "$expected" ]; then
+        echo "ok   $description"
+    else
+        echo "FAIL $description: expected '$expected', got '$actual'"
+        failures=$((failures + 1))
+    fi
+}

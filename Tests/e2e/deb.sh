@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The .deb as an admin meets it, called by Tests/run: build it, lintian it, install it, run
+# the installed server as its systemd unit would (no systemd needed), send an installed hook
+# a Slurm-like environment and see the job appear, check the Grafana dashboard against the
+# server's real /metrics, then remove (data kept) and purge (nothing left). Needs root.
+#
+#   Tests/e2e/deb.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. Tests/testbed/common.sh
+
+work=$(mktemp -d /tmp/hpc-obs-deb-e2e.XXXXXX)
+server_pid=""
+failures=0
+checks=0
+cleanup() {
+    [ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+    dpkg --purge hpc-job-observability >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+
+deb=$(packaging/build-deb "$work/out" | tail -n 1)
+echo "built $(basename "$deb") ($(du -h "$deb" | cut -f1))"
+
+lintian_errors() { lintian --tag-display-limit 0 "$deb" 2>&1 | grep '^E:' || true; }
+check "lintian reports no errors" "" lintian_errors
+lintian --tag-display-limit 0 "$deb" 2>&1 | sed 's/^/     /' || true
+
+dpkg -i "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; exit 1; }
+check "installing again (an upgrade to the same version) works" 0 sh -c "dpkg -i '$deb' >/dev/null 2>&1; echo \$?"
+check "postinst created the service user" hpc-obs sh -c "getent passwd hpc-obs | cut -d: -f1"
+check "the hooks are root's and writable by nobody else" "" sh -c "find /usr/libexec/hpc-obs -type f \\( ! -user root -o -perm /022 \\)"
+check "the settings file is a conffile" /etc/hpc-obs/hpc-obs.conf sh -c "dpkg-query -W -f='\${Conffiles}' hpc-job-observability | awk '{print \$1}'"
+if command -v systemd-analyze >/dev/null; then
+    unit_problems() { systemd-analyze verify /lib/systemd/system/hpc-obs-server.service 2>&1 | grep -v -e 'Failed to .*bus' -e 'not running' || true; }
+    check "systemd-analyze accepts the unit" "" unit_problems
+fi
+
+# The unit's ExecStart, its User, WorkingDirectory and EnvironmentFile, without systemd.
+port=$(free_port)
+# The collector on, so that every family the dashboard uses exists (no slurm.conf here: the
+# poller reports itself down, which is a value too).
+sed -e "s/^PORT=.*/PORT=$port/" -e 's/^HOST=.*/HOST=127.0.0.1/' -e 's/^COLLECTOR_ENABLED=.*/COLLECTOR_ENABLED=true/' \
+    -e "s|^HPC_OBS_URL=.*|HPC_OBS_URL=http://127.0.0.1:$port|" /etc/hpc-obs/hpc-obs.conf >"$work/hpc-obs.conf"
+(cd /var/lib/hpc-obs && set -a && . "$work/hpc-obs.conf" && set +a && exec runuser -u hpc-obs -- /usr/bin/hpc-obs-server) >"$work/server.log" 2>&1 &
+server_pid=$!
+wait_for_url "http://127.0.0.1:$port/v1/health" "the installed hpc-obs-server"
+check "the installed server answers /v1/health" 200 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/health"
+check "and /metrics" 200 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/metrics"
+
+env -i SLURM_SCRIPT_CONTEXT=prolog_slurmctld SLURM_JOB_ID=4242 SLURM_JOB_USER=alice SLURM_JOB_UID=1000 \
+    SLURM_JOB_PARTITION=debug SLURM_JOB_NODELIST='cn[01-02]' SLURM_CLUSTER_NAME=deb HPC_OBS_CONFIG="$work/hpc-obs.conf" \
+    /usr/libexec/hpc-obs/hpc-obs-prolog
+job_state() { curl -fsS "http://127.0.0.1:$port/v1/jobs/4242" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["state"], ",".join(j["nodes"]))'; }
+check "an installed hook's event makes the job" "running cn01,cn02" job_state
+mock_port=$(free_port)
+(cd / && HOST=127.0.0.1 PORT=$mock_port exec /usr/bin/hpc-obs-mockserver) >"$work/mock.log" 2>&1 &
+mock_pid=$!
+wait_for_url "http://127.0.0.1:$mock_port/v1/health" "the installed hpc-obs-mockserver" || true
+check "the installed mock server serves the installed spec" 200 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$mock_port/v1/jobs/job-001"
+kill "$mock_pid" 2>/dev/null || true
+
+curl -fsS "http://127.0.0.1:$port/metrics" >"$work/metrics.txt"
+check "the Grafana dashboard parses and names only exported metrics" 0 \
+    sh -c "python3 packaging/examples/check-dashboard.py /usr/share/doc/hpc-job-observability/examples/grafana-dashboard.json '$work/metrics.txt' >'$work/dashboard.log' 2>&1; echo \$?"
+kill "$server_pid"
+wait "$server_pid" 2>/dev/null || true
+server_pid=""
+
+dpkg -r hpc-job-observability >/dev/null
+check "remove keeps the data and the settings" yes sh -c "[ -d /var/lib/hpc-obs ] && [ -f /etc/hpc-obs/hpc-obs.conf ] && [ ! -e /usr/bin/hpc-obs-server ] && echo yes"
+dpkg --purge hpc-job-observability >/dev/null
+leftovers() {
+    ls -d /etc/hpc-obs /var/lib/hpc-obs /var/spool/hpc-obs /usr/libexec/hpc-obs /usr/share/hpc-obs /usr/share/doc/hpc-job-observability 2>/dev/null
+    getent passwd hpc-obs || true
+    getent group hpc-obs || true
+}
+check "purge leaves nothing behind" "" leftovers
+
+echo "deb.sh: $((checks - failures)) of $checks checks passed"
+[ "$failures" -eq 0 ]
