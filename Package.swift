@@ -151,7 +151,7 @@ let package = Package(
         .target(
             name: "SlurmBridge",
             dependencies: [
-                "CSlurm", "ObservabilityCore", "SlurmFormats",
+                "CSlurm", "ObservabilityCore", "SlurmFormats", "LocalFiles",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -31,9 +31,7 @@ work=$(mktemp -d /tmp/hpc-obs-api-bench.XXXXXX)
 chmod 755 "$work"
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    # nginx daemonizes: its master's pid is only in its pid file.
-    [ -s "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+    stop_background "$work" "${pids[@]}"
     rm -rf "$work"
 }
 trap cleanup EXIT

@@ -21,7 +21,7 @@ bin=$PWD/.build/release
 work=$(mktemp -d /tmp/hpc-obs-hook-bench.XXXXXX)
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    stop_background "$work" "${pids[@]}"
     rm -rf "$work"
 }
 trap cleanup EXIT

@@ -32,7 +32,7 @@ public enum FileBytes {
     public static func token(at path: String) -> String? {
         guard let text = text(path, limit: 64 * 1_024) else { return nil }
         let line = text.split(whereSeparator: \.isNewline).first ?? ""
-        let token = line.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()
+        let token = line.trimmingWhitespace()
         return token.isEmpty ? nil : String(token)
     }
 }

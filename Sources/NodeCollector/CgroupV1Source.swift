@@ -1,3 +1,5 @@
+import LocalFiles
+
 /// cgroup v1, as Slurm's `cgroup/v1` plugin lays it out:
 /// `<root>/cpuacct/slurm/uid_<uid>/job_<id>/cpuacct.usage` (nanoseconds) and
 /// `<root>/memory/slurm/uid_<uid>/job_<id>/` with `memory.usage_in_bytes`, `memory.stat` and

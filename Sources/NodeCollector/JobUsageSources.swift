@@ -1,3 +1,5 @@
+import LocalFiles
+
 /// Picks the source this node offers, in order: cgroup v2, cgroup v1, then the jobs' processes.
 public enum JobUsageSources {
     public static func detect(

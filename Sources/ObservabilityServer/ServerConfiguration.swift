@@ -1,4 +1,6 @@
 import Foundation
+public import SchedulerHooks
+public import SlurmBridge
 public import Logging
 public import MetricsExposition
 public import ObservabilityCore
@@ -59,8 +61,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         jobMetrics: JobMetricsConfiguration = JobMetricsConfiguration(),
         seedDemo: Bool = false,
         slurmPollSeconds: Int = 30,
-        slurmConfigPath: String = "/etc/slurm/slurm.conf",
-        spoolDirectory: String = "/var/spool/hpc-obs",
+        slurmConfigPath: String = SlurmController.defaultConfigPath,
+        spoolDirectory: String = HookSettings.defaultSpoolDirectory,
         collectorEnabled: Bool = false,
         collectSeconds: Int = 30,
         nodeName: String? = nil,
@@ -132,8 +134,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         seedDemo = false
         slurmPollSeconds = try integer("SLURM_POLL_INTERVAL", default: 30, in: 0...86_400)
-        slurmConfigPath = value("SLURM_CONF") ?? "/etc/slurm/slurm.conf"
-        spoolDirectory = value("HPC_OBS_SPOOL_DIR") ?? "/var/spool/hpc-obs"
+        slurmConfigPath = SlurmController.configPath(environment: environment)
+        spoolDirectory = value("HPC_OBS_SPOOL_DIR") ?? HookSettings.defaultSpoolDirectory
         collectorEnabled = try boolean("COLLECTOR_ENABLED", default: false)
         collectSeconds = try integer("COLLECT_INTERVAL", default: 30, in: 1...86_400)
         nodeName = value("NODE_NAME")

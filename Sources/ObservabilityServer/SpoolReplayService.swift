@@ -44,7 +44,8 @@ struct SpoolReplayService: Service {
         let report = await replayer.replay(until: .now + interval / 2)
         replayed.increment(by: report.delivered)
         rejected.increment(by: report.rejected.count)
-        depth.record(spool.depth())
+        let waiting = spool.depth()
+        depth.record(waiting)
         if report.delivered > 0 || !report.rejected.isEmpty {
             logger.info("replayed spooled events", metadata: [
                 "spool": "\(spool.directory)", "delivered": "\(report.delivered)", "rejected": "\(report.rejected.count)",
@@ -53,7 +54,7 @@ struct SpoolReplayService: Service {
         for rejection in report.rejected {
             logger.warning("spooled event refused and moved to rejected/", metadata: ["event": "\(rejection)"])
         }
-        if let reason = report.stoppedBecause, spool.depth() > 0 {
+        if let reason = report.stoppedBecause, waiting > 0 {
             logger.warning("spool replay stopped", metadata: ["spool": "\(spool.directory)", "reason": "\(reason)"])
         }
     }

@@ -107,16 +107,7 @@ public struct EventSpool: Sendable {
     }
 
     private func names() -> [String] {
-        guard let stream = opendir(directory) else { return [] }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if !name.hasPrefix("."), name.hasSuffix(".json") { names.append(name) }
-        }
-        return names.sorted()
+        Directory.entries(directory).filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }.sorted()
     }
 
     private func syncDirectory() {

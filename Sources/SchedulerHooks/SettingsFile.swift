@@ -1,3 +1,5 @@
+import LocalFiles
+
 /// `KEY=VALUE` lines, as in `/etc/hpc-obs/hpc-obs.conf` and systemd's `EnvironmentFile`.
 ///
 /// Blank lines and lines starting with `#` are skipped; a value may be wrapped in single or
@@ -31,14 +33,5 @@ public enum SettingsFile {
             values[String(key)] = String(value)
         }
         return (values, problems)
-    }
-}
-
-extension Substring {
-    func trimmingWhitespace() -> Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" || first == "\r" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" || last == "\r" { text = text.dropLast() }
-        return text
     }
 }

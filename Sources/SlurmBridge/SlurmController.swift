@@ -1,4 +1,5 @@
 import CSlurm
+import LocalFiles
 import SlurmFormats
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
@@ -29,8 +30,10 @@ public final class SlurmController: @unchecked Sendable {
 
     /// Where libslurm reads its configuration: `SLURM_CONF`, else `/etc/slurm/slurm.conf`.
     public static func configPath(environment: [String: String]) -> String {
-        environment["SLURM_CONF"].flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/slurm/slurm.conf"
+        environment["SLURM_CONF"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultConfigPath
     }
+
+    public static let defaultConfigPath = "/etc/slurm/slurm.conf"
 
     /// Initialises libslurm. Checks that slurm.conf is readable first: libslurm ends the
     /// process when it is not, and a server without Slurm must keep serving.
@@ -169,17 +172,13 @@ public final class SlurmController: @unchecked Sendable {
         time > 0 ? Date(timeIntervalSince1970: TimeInterval(time)) : nil
     }
 
-    private static func trimmed(_ text: Substring) -> String {
-        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
-    }
-
     static func clusterName(inConfig text: String) -> String? {
         for line in text.split(whereSeparator: \.isNewline) {
             let setting = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let pair = setting.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, trimmed(pair[0]).lowercased() == "clustername" else { continue }
-            let name = trimmed(pair[1])
-            return name.isEmpty ? nil : name
+            guard pair.count == 2, pair[0].trimmingWhitespace().lowercased() == "clustername" else { continue }
+            let name = pair[1].trimmingWhitespace()
+            return name.isEmpty ? nil : String(name)
         }
         return nil
     }

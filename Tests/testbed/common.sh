@@ -46,3 +46,12 @@ check() { # description, expected, command...
         failures=$((failures + 1))
     fi
 }
+
+# Kills background processes a benchmark started, and nginx when DIR holds its pid file
+# (nginx daemonizes, so its master's pid is only there).
+stop_background() { # dir, pid...
+    local dir=$1 pid
+    shift
+    for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+    if [ -s "$dir/nginx.pid" ]; then kill "$(cat "$dir/nginx.pid")" 2>/dev/null || true; fi
+}

@@ -53,21 +53,24 @@ live_pid() {
     echo "$pid"
 }
 
+# Waits up to $2 × 0.2 s for process $1 to be gone.
+exited() {
+    for _ in $(seq 1 "$2"); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.2
+    done
+    return 1
+}
+
 # Stops the process in pid file $1 ($2 names it): TERM, then up to 20 s, then KILL.
 stop_pidfile() {
     local pid
     pid=$(live_pid "$1") || { rm -f "$1"; return 0; }
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || { rm -f "$1"; return 0; }
-        sleep 0.2
-    done
+    exited "$pid" 100 && { rm -f "$1"; return 0; }
     echo "slurm.sh: $2 (pid $pid) did not exit within 20 s of SIGTERM; killing it" >&2
     kill -KILL "$pid" 2>/dev/null || true
-    for _ in $(seq 1 25); do
-        kill -0 "$pid" 2>/dev/null || { rm -f "$1"; return 0; }
-        sleep 0.2
-    done
+    exited "$pid" 25 && { rm -f "$1"; return 0; }
     echo "slurm.sh: $2 (pid $pid) survived SIGKILL" >&2
     return 1
 }

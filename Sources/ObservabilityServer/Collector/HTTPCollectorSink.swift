@@ -38,6 +38,9 @@ actor HTTPCollectorSink: CollectorSink {
         guard ContinuousClock.now >= nextAttempt else { return (0, dropped) }
         var stored = 0
         let timeout = min(10, interval.seconds)
+        // Jobs whose samples were answered leave the buffer together, in one pass.
+        var answered = Set<String>()
+        defer { buffer.removeAll { answered.contains($0.jobID) } }
         for (jobID, jobSamples) in Dictionary(grouping: buffer, by: \.jobID).sorted(by: { $0.key < $1.key }) {
             let path = "/v1/jobs/\(Self.escaped(jobID))/metrics"
             do throws(DeliveryError) {
@@ -51,7 +54,7 @@ actor HTTPCollectorSink: CollectorSink {
                 default:
                     throw DeliveryError.retryable("\(client.baseURL)\(path) answered \(answer.status): \(answer.body)")
                 }
-                buffer.removeAll { $0.jobID == jobID }
+                answered.insert(jobID)
             } catch {
                 backOff(error)
                 return (stored, dropped)

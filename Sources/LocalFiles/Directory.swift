@@ -2,9 +2,10 @@
 import Glibc
 #endif
 
-enum Directory {
+/// Directory listings and checks with POSIX calls, for /proc, cgroupfs and the spool.
+public enum Directory {
     /// Names in `path` (not `.` and `..`), or none when it cannot be read.
-    static func entries(_ path: String) -> [String] {
+    public static func entries(_ path: String) -> [String] {
         guard let stream = opendir(path) else { return [] }
         defer { closedir(stream) }
         var names: [String] = []
@@ -17,7 +18,7 @@ enum Directory {
         return names
     }
 
-    static func exists(_ path: String) -> Bool {
+    public static func exists(_ path: String) -> Bool {
         var status = stat()
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
