@@ -110,20 +110,22 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
-        // Slurm's text formats (host lists, TRES strings, exit statuses). No I/O, no libslurm.
+        // Schedulers' text formats: Slurm's host lists, TRES strings and exit statuses; PBS's
+        // resource strings, sizes, times and exit statuses. No I/O, no libslurm.
         .target(
-            name: "SlurmFormats",
+            name: "SchedulerFormats",
             swiftSettings: upcomingFeatures
         ),
-        // Scheduler hooks: environment to events, delivery over HTTP or to the store, the spool.
         // Small files read with POSIX calls: /proc, cgroupfs, settings, the spool.
         .target(
             name: "LocalFiles",
             swiftSettings: upcomingFeatures
         ),
+        // Scheduler hooks: Slurm's environment or PBS's arguments to events, delivery over
+        // HTTP, the spool.
         .target(
             name: "SchedulerHooks",
-            dependencies: ["ObservabilityCore", "SlurmFormats", "CHookWatchdog", "LocalFiles"],
+            dependencies: ["ObservabilityCore", "SchedulerFormats", "CHookWatchdog", "LocalFiles"],
             swiftSettings: upcomingFeatures
         ),
         // The deliveries that need big libraries: https through libcurl, and the store.
@@ -151,7 +153,7 @@ let package = Package(
         .target(
             name: "SlurmBridge",
             dependencies: [
-                "CSlurm", "ObservabilityCore", "SlurmFormats", "LocalFiles",
+                "CSlurm", "ObservabilityCore", "SchedulerFormats", "LocalFiles",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -280,8 +282,8 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
-            name: "SlurmFormatsTests",
-            dependencies: ["SlurmFormats"],
+            name: "SchedulerFormatsTests",
+            dependencies: ["SchedulerFormats"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
@@ -304,7 +306,7 @@ let package = Package(
             dependencies: [
                 // The process tests also run hpc-obs-prolog, -epilog, -hook and -server, which
                 // `swift build --build-tests` builds beside the test bundle.
-                "SchedulerHooks", "ObservabilityCore", "StorageBackends", "TestSupport",
+                "SchedulerHooks", "SchedulerFormats", "ObservabilityCore", "StorageBackends", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcomingFeatures

@@ -19,7 +19,7 @@ public struct JobUsageTotals: Sendable, Hashable {
             throw ValidationError(.outOfRange, field: "cpuSeconds", "CPU seconds are a finite number ≥ 0, got \(cpuSeconds)")
         }
         guard peakMemoryBytes >= 0 else {
-            throw ValidationError(.outOfRange, field: "peakMemoryBytes", "peak memory is ≥ 0, got \(peakMemoryBytes)")
+            throw ValidationError(.outOfRange, field: "peakMemoryMb", "peak memory is ≥ 0, got \(peakMemoryBytes)")
         }
     }
 }

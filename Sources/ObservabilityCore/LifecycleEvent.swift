@@ -47,6 +47,28 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
     public var submitTime: Date?
     /// Start time where the source knows it better than ``time`` (the poller, a late epilog).
     public var startTime: Date?
+    /// What the job used, where the scheduler reports it with the end (PBS's `resources_used`):
+    /// recorded with the event, in the same transaction, as that node's totals.
+    public var usage: Usage?
+
+    /// A job's CPU time and peak memory as one node (for PBS, the mother superior, for the
+    /// whole job) reports them.
+    public struct Usage: Sendable, Hashable, Codable {
+        public var node: String
+        public var cpuSeconds: Double
+        public var peakMemoryBytes: Int64
+
+        public init(node: String, cpuSeconds: Double, peakMemoryBytes: Int64) {
+            self.node = node
+            self.cpuSeconds = cpuSeconds
+            self.peakMemoryBytes = peakMemoryBytes
+        }
+    }
+
+    /// ``usage`` as the store keeps it.
+    public var usageTotals: JobUsageTotals? {
+        usage.map { JobUsageTotals(jobID: jobID, node: $0.node, cpuSeconds: $0.cpuSeconds, peakMemoryBytes: $0.peakMemoryBytes) }
+    }
 
     public init(
         id: String,
@@ -65,7 +87,8 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
         requestedMemoryBytes: Int64? = nil,
         requestedGPUs: Int? = nil,
         submitTime: Date? = nil,
-        startTime: Date? = nil
+        startTime: Date? = nil,
+        usage: Usage? = nil
     ) {
         self.id = id
         self.jobID = jobID
@@ -84,6 +107,7 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
         self.requestedGPUs = requestedGPUs
         self.submitTime = submitTime
         self.startTime = startTime
+        self.usage = usage
     }
 
     public static let maxEventIDBytes = 255
@@ -102,6 +126,9 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
         }
         try JobLimits.validateJobID(jobID, field: "jobId")
         try JobLimits.validateTime(time, field: "time")
+        if let usageTotals, case .failure(let error) = Result(catching: { () throws(ValidationError) in try usageTotals.validate() }) {
+            throw ValidationError(error.code, field: "usage.\(error.field)", error.message)
+        }
         if let finalState {
             guard kind == .ended else {
                 throw ValidationError(.inconsistent, field: "finalState", "only an 'ended' event carries a final state")

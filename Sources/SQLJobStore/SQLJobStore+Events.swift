@@ -51,6 +51,8 @@ extension SQLJobStore {
                 case .unchanged:
                     outcomes.append(.applied(change))
                 }
+                // After the job's row exists: the usage row refers to it.
+                if let usage = event.usageTotals { try Self.upsert(usage, on: connection) }
             }
             // One counter update for the batch, not one per job: a first poll creates thousands.
             try Self.countCreated(created, on: connection)

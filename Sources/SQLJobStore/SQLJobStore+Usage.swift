@@ -14,16 +14,19 @@ extension SQLJobStore {
                     throw StoreError.jobNotFound(id)
                 }
             }
-            for total in totals {
-                try connection.execute(
-                    """
-                    INSERT INTO job_usage (job_id, node, cpu_seconds, peak_memory_bytes) VALUES ($1, $2, $3, $4) \
-                    ON CONFLICT (job_id, node) DO UPDATE SET cpu_seconds = excluded.cpu_seconds, peak_memory_bytes = excluded.peak_memory_bytes
-                    """,
-                    [.text(total.jobID), .text(total.node), .double(total.cpuSeconds), .integer(total.peakMemoryBytes)]
-                )
-            }
+            for total in totals { try Self.upsert(total, on: connection) }
         }
+    }
+
+    /// A node's later report replaces its earlier one.
+    static func upsert(_ total: JobUsageTotals, on connection: any SQLConnection) throws {
+        try connection.execute(
+            """
+            INSERT INTO job_usage (job_id, node, cpu_seconds, peak_memory_bytes) VALUES ($1, $2, $3, $4) \
+            ON CONFLICT (job_id, node) DO UPDATE SET cpu_seconds = excluded.cpu_seconds, peak_memory_bytes = excluded.peak_memory_bytes
+            """,
+            [.text(total.jobID), .text(total.node), .double(total.cpuSeconds), .integer(total.peakMemoryBytes)]
+        )
     }
 
     public func usage(jobID: String) async throws -> JobUsage {

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+import FoundationEssentials
 #else
-public import Foundation
+import Foundation
 #endif
 public import ObservabilityCore
 
@@ -27,6 +27,13 @@ public enum EventWireFormat {
         var requestedGpus: Int?
         var submitTime: String?
         var startTime: String?
+        var usage: WireUsage?
+    }
+
+    private struct WireUsage: Codable {
+        var node: String
+        var cpuSeconds: Double
+        var peakMemoryMb: Double
     }
 
     /// One event as a JSON object.
@@ -48,7 +55,8 @@ public enum EventWireFormat {
             requestedMemoryMb: event.requestedMemoryBytes.map { Double($0) / 1_048_576 },
             requestedGpus: event.requestedGPUs,
             submitTime: event.submitTime.map(format),
-            startTime: event.startTime.map(format)
+            startTime: event.startTime.map(format),
+            usage: event.usage.map { WireUsage(node: $0.node, cpuSeconds: $0.cpuSeconds, peakMemoryMb: Double($0.peakMemoryBytes) / 1_048_576) }
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -72,6 +80,11 @@ public enum EventWireFormat {
         guard let wire = try? JSONDecoder().decode(WireEvent.self, from: Data(bytes)),
               let time = parse(wire.time)
         else { return nil }
+        var usage: LifecycleEvent.Usage?
+        if let wireUsage = wire.usage {
+            guard let bytes = try? MemorySize.bytes(fromMiB: wireUsage.peakMemoryMb, field: "usage.peakMemoryMb") else { return nil }
+            usage = LifecycleEvent.Usage(node: wireUsage.node, cpuSeconds: wireUsage.cpuSeconds, peakMemoryBytes: bytes)
+        }
         return LifecycleEvent(
             id: wire.eventId,
             jobID: wire.jobId,
@@ -89,7 +102,8 @@ public enum EventWireFormat {
             requestedMemoryBytes: wire.requestedMemoryMb.map { Int64(($0 * 1_048_576).rounded()) },
             requestedGPUs: wire.requestedGpus,
             submitTime: wire.submitTime.flatMap(parse),
-            startTime: wire.startTime.flatMap(parse)
+            startTime: wire.startTime.flatMap(parse),
+            usage: usage
         )
     }
 

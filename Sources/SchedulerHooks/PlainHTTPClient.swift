@@ -9,7 +9,7 @@ import Glibc
 /// A hook lives for milliseconds; loading libcurl and the TLS, Kerberos and LDAP libraries it
 /// pulls in costs more than the request. This client speaks just enough HTTP/1.1 for one
 /// request with `Connection: close`, and every step waits at most until the deadline.
-/// `https://` URLs go to libcurl (`hpc-obs-hook`, see ``SlurmHookRunner``).
+/// `https://` URLs go to libcurl (`hpc-obs-hook`, see ``HookRunner``).
 public struct PlainHTTPClient: HTTPPoster {
     let host: String
     let port: String

@@ -9,13 +9,7 @@ public enum SlurmHookContext: String, Sendable, Hashable, CaseIterable {
     /// `EpilogSlurmctld`: once, on the controller, as the job completes.
     case epilogSlurmctld = "epilog_slurmctld"
 
-    /// Which executable slurm ran: it decides the event when `SLURM_SCRIPT_CONTEXT` is missing
-    /// (Slurm before 21.08, or a wrapper that cleared it).
-    public enum Role: String, Sendable, Hashable {
-        case prolog, epilog
-    }
-
-    public var role: Role {
+    public var role: HookRole {
         switch self {
         case .prologSlurmd, .prologSlurmctld: .prolog
         case .epilogSlurmd, .epilogSlurmctld: .epilog
@@ -26,9 +20,10 @@ public enum SlurmHookContext: String, Sendable, Hashable, CaseIterable {
         self == .prologSlurmctld || self == .epilogSlurmctld
     }
 
-    /// The context from the environment, or from the executable's role and whether slurmd
-    /// set `SLURMD_NODENAME`.
-    public static func detect(role: Role, environment: [String: String]) -> SlurmHookContext {
+    /// The context from the environment, or from the executable's role (Slurm before 21.08,
+    /// or a wrapper that cleared `SLURM_SCRIPT_CONTEXT`) and whether slurmd set
+    /// `SLURMD_NODENAME`.
+    public static func detect(role: HookRole, environment: [String: String]) -> SlurmHookContext {
         if let text = environment["SLURM_SCRIPT_CONTEXT"], let context = SlurmHookContext(rawValue: text), context.role == role {
             return context
         }

@@ -4,7 +4,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 public import ObservabilityCore
-import SlurmFormats
+import SchedulerFormats
 
 /// Turns the environment Slurm gives a Prolog or Epilog into the event it stands for.
 ///
@@ -34,7 +34,7 @@ public enum SlurmHookEvent {
         var nodes: [String] = []
         if context.runsOnController {
             if let list = value("SLURM_JOB_NODELIST") {
-                do throws(SlurmFormatError) {
+                do throws(SchedulerFormatError) {
                     nodes = try SlurmHostlist.expand(list, field: "SLURM_JOB_NODELIST")
                 } catch {
                     throw HookInputError(variable: "SLURM_JOB_NODELIST", problem: error.reason)
@@ -95,7 +95,7 @@ public enum SlurmHookEvent {
     /// `SLURM_JOB_EXIT_CODE2` (`3:0`), else the wait status in `SLURM_JOB_EXIT_CODE`.
     static func exitStatus(environment: [String: String]) throws(HookInputError) -> SlurmExitStatus? {
         if let pair = environment["SLURM_JOB_EXIT_CODE2"], !pair.isEmpty {
-            do throws(SlurmFormatError) {
+            do throws(SchedulerFormatError) {
                 return try SlurmExitStatus(pair: pair)
             } catch {
                 throw HookInputError(variable: "SLURM_JOB_EXIT_CODE2", problem: error.reason)

@@ -1,10 +1,10 @@
 import CSlurm
 import LocalFiles
-import SlurmFormats
+import SchedulerFormats
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+import FoundationEssentials
 #else
-public import Foundation
+import Foundation
 #endif
 #if canImport(Glibc)
 import Glibc

@@ -4,7 +4,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 public import ObservabilityCore
-import SlurmFormats
+import SchedulerFormats
 
 /// Turns what slurmctld says about a job into the lifecycle event that brings the store up to
 /// date. The same job in the same state always maps to the same event id, so polling the same

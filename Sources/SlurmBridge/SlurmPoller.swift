@@ -1,8 +1,8 @@
 public import CoreMetrics
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+import FoundationEssentials
 #else
-public import Foundation
+import Foundation
 #endif
 public import Logging
 public import ObservabilityCore

@@ -402,6 +402,30 @@ struct JobStoreContractTests {
         await store.close()
     }
 
+    @Test(arguments: TestBackend.available)
+    func anEndCarryingUsageRecordsItWithTheEventOnly(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        var end = event("pbs-end", job: "1234.pbs01", .ended, at: 90, nodes: ["cn12"], exitCode: 0)
+        end.usage = LifecycleEvent.Usage(node: "cn12", cpuSeconds: 160.5, peakMemoryBytes: 1 << 30)
+        // The job is created by the end itself: the usage row must follow the job's row.
+        _ = try await store.apply(end)
+        let recorded = JobUsageTotals(jobID: "1234.pbs01", node: "cn12", cpuSeconds: 160.5, peakMemoryBytes: 1 << 30)
+        #expect(try await store.usage(jobID: "1234.pbs01").nodes == [recorded])
+        // A replay is a duplicate and writes nothing, even with other figures.
+        end.usage?.cpuSeconds = 1
+        #expect(try await store.apply(end) == .duplicate(eventID: "pbs-end"))
+        #expect(try await store.usage(jobID: "1234.pbs01").nodes == [recorded])
+
+        var bad = event("bad-usage", job: "1235.pbs01", .ended, at: 91, exitCode: 0)
+        bad.usage = LifecycleEvent.Usage(node: "cn12", cpuSeconds: -1, peakMemoryBytes: 0)
+        let error = await #expect(throws: ValidationError.self) {
+            try await store.apply([event("ok", job: "1235.pbs01", .started, at: 1), bad])
+        }
+        #expect(error?.field == "[1].usage.cpuSeconds")
+        #expect(try await store.job(id: "1235.pbs01") == nil)
+        await store.close()
+    }
+
     // MARK: Health and migrations
 
     @Test(arguments: TestBackend.available)

@@ -81,6 +81,28 @@ struct MetricsAndEventsAPITests {
             try await client.send(.get, "/v1/jobs/44").expectProblem(.notFound)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func anEndWithUsageGivesTheJobItsSummary(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            let end = """
+                {"eventId": "pbs:7.pbs01:epilogue:cn1:1", "jobId": "7.pbs01", "kind": "ended", "time": "2026-11-29T09:00:00Z",
+                 "startTime": "2026-11-29T08:00:00Z", "user": "carol", "nodes": ["cn1"], "exitCode": 0, "requestedCpus": 2,
+                 "requestedMemoryMb": 4096, "usage": {"node": "cn1", "cpuSeconds": 5400, "peakMemoryMb": 1024}}
+                """
+            #expect(try await client.send(.post, "/v1/events", json: end).status == .ok)
+            let job = try await client.send(.get, "/v1/jobs/7.pbs01").json
+            #expect(job["state"] as? String == "completed")
+            let summary = job["summary"] as? [String: Any]
+            #expect(summary?["cpuSeconds"] as? Double == 5_400)
+            #expect(summary?["cpuEfficiencyPercent"] as? Double == 75)
+            #expect(summary?["memoryEfficiencyPercent"] as? Double == 25)
+            let negative = end.replacingOccurrences(of: #""cpuSeconds": 5400"#, with: #""cpuSeconds": -1"#)
+                .replacingOccurrences(of: "7.pbs01", with: "8.pbs01")
+            try await client.send(.post, "/v1/events", json: negative).expectProblem(.unprocessableContent, field: "usage.cpuSeconds")
+            try await client.send(.get, "/v1/jobs/8.pbs01").expectProblem(.notFound)
+        }
+    }
 }
 
 @Suite("Authentication")

@@ -7,8 +7,8 @@ import TestSupport
 import Glibc
 #endif
 
-/// The hook executables as slurmd runs them: a clean environment, and whatever state the
-/// service, the store and the disk are in. Every case must exit 0.
+/// The hook executables as slurmd and PBS MoM run them: a clean environment or arguments, and
+/// whatever state the service, the store and the disk are in. Every case must exit 0.
 @Suite("Hook executables", .serialized)
 struct HookProcessTests {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hpc-obs-hooks-\(UUID().uuidString)").path
@@ -143,5 +143,59 @@ struct HookProcessTests {
         #expect(result.status == 0)
         #expect(result.seconds < 2)
         #expect(spooled().count == 1)
+    }
+
+    // MARK: PBS
+
+    /// What PBS MoM gives a prologue or epilogue: its own environment (here, only the
+    /// settings), and the job in the arguments.
+    func pbsEnvironment(_ settings: [String: String]) -> [String: String] {
+        var environment = ["HPC_OBS_CONFIG": "\(scratch)/hpc-obs.conf", "HPC_OBS_SPOOL_DIR": "\(scratch)/spool", "PBS_JOBDIR": "/home/alice"]
+        environment.merge(settings) { $1 }
+        return environment
+    }
+
+    static let pbsEpilogue = [
+        "1234.pbs01", "alice", "users", "train", "4711", "ncpus=2,mem=2gb,walltime=01:00:00",
+        "cpupercent=96,cput=00:09:30,mem=1048576kb,ncpus=2,vmem=2097152kb,walltime=00:05:00", "workq", "null", "0",
+    ]
+
+    @Test func aPBSPrologueAndEpilogueRecordTheJobAndItsUsageAndWriteNothingToTheJobsStderr() async throws {
+        let database = "\(scratch)/pbs.db"
+        let settings = pbsEnvironment(["DATABASE_URL": database])
+        let prologue = try await BuiltExecutable.run("hpc-obs-prolog", arguments: ["1234.pbs01", "alice", "users"], environment: settings)
+        #expect(prologue.status == 0 && prologue.standardError.isEmpty, "\(prologue.standardError)")
+        let store = try await openSQLiteStore(database)
+        #expect(try await store.job(id: "1234.pbs01")?.state == .running)
+        let epilogue = try await BuiltExecutable.run("hpc-obs-epilog", arguments: Self.pbsEpilogue, environment: settings)
+        #expect(epilogue.status == 0 && epilogue.standardError.isEmpty, "\(epilogue.standardError)")
+        let job = try #require(try await store.job(id: "1234.pbs01"))
+        #expect(job.state == .completed && job.exitCode == 0 && job.partition == "workq" && job.cluster == "pbs01")
+        let usage = try await store.usage(jobID: "1234.pbs01")
+        #expect(usage.nodes.map(\.cpuSeconds) == [570] && usage.nodes.map(\.peakMemoryBytes) == [1 << 30])
+        await store.close()
+        #expect(spooled().isEmpty)
+    }
+
+    @Test func aBadPBSInvocationExitsZeroAndLeavesTheJobsStderrClean() async throws {
+        let settings = pbsEnvironment(["HPC_OBS_URL": "http://127.0.0.1:1"])
+        for arguments in [["1234.pbs01", "alice"], ["not-a-job", "alice", "users"], Array(repeating: "", count: 12)] {
+            let result = try await BuiltExecutable.run("hpc-obs-epilog", arguments: arguments, environment: settings)
+            #expect(result.status == 0)
+            #expect(result.standardError.isEmpty, "\(result.standardError)")
+        }
+        #expect(spooled().isEmpty)
+    }
+
+    @Test func aPBSEpilogueHandedToTheFullHookKeepsItsArgumentsWhenSpooled() async throws {
+        let port = try LocalPort.free()
+        let settings = pbsEnvironment(["HPC_OBS_URL": "https://127.0.0.1:\(port)", "HPC_OBS_HOOK_TIMEOUT": "1"])
+        let result = try await BuiltExecutable.run("hpc-obs-epilog", arguments: Self.pbsEpilogue, environment: settings)
+        #expect(result.status == 0 && result.standardError.isEmpty, "\(result.standardError)")
+        let files = spooled()
+        #expect(files.count == 1)
+        let body = try Data(contentsOf: URL(fileURLWithPath: "\(scratch)/spool/\(try #require(files.first))"))
+        let event = try #require(EventWireFormat.decode(Array(body)))
+        #expect(event.jobID == "1234.pbs01" && event.kind == .ended && event.usage?.cpuSeconds == 570)
     }
 }

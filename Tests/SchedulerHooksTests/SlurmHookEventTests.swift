@@ -23,7 +23,7 @@ struct SlurmHookEventTests {
         "SLURM_JOB_CPUS_PER_NODE": "2(x2)", "SLURM_JOB_RESTART_COUNT": "0",
     ]
 
-    func event(_ environment: [String: String], role: SlurmHookContext.Role) throws -> LifecycleEvent {
+    func event(_ environment: [String: String], role: HookRole) throws -> LifecycleEvent {
         let context = SlurmHookContext.detect(role: role, environment: environment)
         return try SlurmHookEvent.make(context: context, environment: environment, now: now)
     }

@@ -161,7 +161,14 @@ extension LifecycleEvent {
             requestedMemoryBytes: try mebibytes(body.requestedMemoryMb, field: "requestedMemoryMb"),
             requestedGPUs: try integer(body.requestedGpus, field: "requestedGpus", in: JobLimits.requestedGPURange),
             submitTime: body.submitTime,
-            startTime: body.startTime
+            startTime: body.startTime,
+            usage: try body.usage.map { usage throws(ValidationError) in
+                LifecycleEvent.Usage(
+                    node: usage.node,
+                    cpuSeconds: usage.cpuSeconds,
+                    peakMemoryBytes: try MemorySize.bytes(fromMiB: usage.peakMemoryMb, field: "usage.peakMemoryMb")
+                )
+            }
         )
     }
 }

@@ -21,10 +21,10 @@ public struct SlurmExitStatus: Sendable, Hashable {
     }
 
     /// `code:signal`, as in `SLURM_JOB_EXIT_CODE2` and `sacct`'s ExitCode column (`3:0`, `0:15`).
-    public init(pair text: String) throws(SlurmFormatError) {
+    public init(pair text: String) throws(SchedulerFormatError) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let code = Int(parts[0]), let signal = Int(parts[1]), code >= 0, signal >= 0 else {
-            throw SlurmFormatError(field: "SLURM_JOB_EXIT_CODE2", value: text, reason: "expected code:signal such as 3:0")
+            throw SchedulerFormatError(field: "SLURM_JOB_EXIT_CODE2", value: text, reason: "expected code:signal such as 3:0")
         }
         self.init(code: code, signal: signal)
     }

@@ -10,21 +10,26 @@ import Glibc
 import LocalFiles
 import ObservabilityCore
 
-/// What the hook executables do: read the settings, turn Slurm's environment into an event,
-/// deliver it, spool it on any failure, replay older spooled events, and exit 0 on every path
-/// within the deadline.
+/// What the hook executables do: read the settings, turn the scheduler's environment (Slurm)
+/// or arguments (PBS) into an event, deliver it, spool it on any failure, replay older
+/// spooled events, and exit 0 on every path within the deadline.
 ///
 /// The deadline is enforced twice: every wait is given the time left, and a watchdog signal
 /// (see `hook_watchdog.h`) spools the event and exits if anything still hangs.
-public enum SlurmHookRunner {
+public enum HookRunner {
     /// The executable that can reach every destination, next to the small ones.
     public static let fullHookName = "hpc-obs-hook"
 
     /// Runs the hook and returns its exit status: always 0, because Slurm drains a node whose
-    /// Prolog or Epilog fails and requeues a job whose PrologSlurmctld does.
-    public static func run(role: SlurmHookContext.Role, environment: [String: String], opener: any HookDeliveryOpener) async -> Int32 {
+    /// Prolog or Epilog fails and requeues a job whose PrologSlurmctld does, and PBS aborts
+    /// or requeues a job whose prologue fails.
+    ///
+    /// - Parameter arguments: the program's arguments without its name: none from Slurm,
+    ///   the job's description from PBS.
+    public static func run(role: HookRole, arguments: [String], environment: [String: String], opener: any HookDeliveryOpener) async -> Int32 {
         let start = ContinuousClock.now
-        let log = HookLog(identity: "hpc-obs-\(role.rawValue)")
+        // PBS (the one scheduler that passes arguments) gives a prologue the job's own stderr.
+        let log = HookLog(identity: "hpc-obs-\(role.rawValue)", toStandardError: arguments.isEmpty)
         // Armed before anything can block, with the default, then again with the setting.
         hpc_watchdog_arm(HookSettings.defaultTimeoutSeconds)
 
@@ -43,11 +48,14 @@ public enum SlurmHookRunner {
         let deadline = start + .milliseconds(Int64(settings.timeoutSeconds * 1_000))
         hpc_watchdog_arm(max(0.001, (deadline - .now).seconds))
 
-        let context = SlurmHookContext.detect(role: role, environment: environment)
         let event: LifecycleEvent
-        do throws(HookInputError) {
-            event = try SlurmHookEvent.make(context: context, environment: environment, now: Date(), cluster: settings.cluster)
-        } catch {
+        switch Result(catching: { () throws(HookInputError) in
+            try makeEvent(role: role, arguments: arguments, environment: environment, cluster: settings.cluster)
+        }) {
+        case .success(let made):
+            event = made.event
+            problems += made.problems
+        case .failure(let error):
             log.warning((problems + ["no event for this job: \(error)"]).joined(separator: "; "))
             return 0
         }
@@ -68,7 +76,7 @@ public enum SlurmHookRunner {
         let opening = await opener.open(settings.destination, token: token)
         if case .handOff = opening {
             // Only returns when the exec failed; the event is then spooled below.
-            problems.append(handOff(role: role, environment: environment, secondsLeft: (deadline - .now).seconds))
+            problems.append(handOff(role: role, arguments: arguments, environment: environment, secondsLeft: (deadline - .now).seconds))
         }
         do throws(DeliveryError) {
             guard case .ready(let delivery, _) = opening else {
@@ -96,9 +104,33 @@ public enum SlurmHookRunner {
         return 0
     }
 
-    /// Replaces this process with `hpc-obs-hook ROLE`, giving it what is left of the deadline.
-    /// Returns why that failed; on success it does not return.
-    private static func handOff(role: SlurmHookContext.Role, environment: [String: String], secondsLeft: Double) -> String {
+    /// The event, from PBS's arguments when there are any and from Slurm's environment
+    /// otherwise, with what could not be used of them.
+    static func makeEvent(
+        role: HookRole,
+        arguments: [String],
+        environment: [String: String],
+        cluster: String?
+    ) throws(HookInputError) -> (event: LifecycleEvent, problems: [String]) {
+        guard arguments.isEmpty else {
+            let invocation = try PBSHookArguments(role: role, arguments: arguments, environment: environment)
+            let made = PBSHookEvent.make(
+                invocation,
+                environment: environment,
+                now: Date(),
+                hostName: HookEnvironment.shortHostName(),
+                cluster: cluster,
+                nodeFile: { path in FileBytes.read(path).map { String(decoding: $0, as: UTF8.self) } }
+            )
+            return (made.event, made.problems)
+        }
+        let context = SlurmHookContext.detect(role: role, environment: environment)
+        return (try SlurmHookEvent.make(context: context, environment: environment, now: Date(), cluster: cluster), [])
+    }
+
+    /// Replaces this process with `hpc-obs-hook ROLE [ARGUMENTS…]`, giving it what is left of
+    /// the deadline. Returns why that failed; on success it does not return.
+    private static func handOff(role: HookRole, arguments: [String], environment: [String: String], secondsLeft: Double) -> String {
         var executable = "/proc/self/exe"
         var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = readlink(executable, &resolved, resolved.count - 1)
@@ -109,10 +141,10 @@ public enum SlurmHookRunner {
         var variables = environment
         variables["HPC_OBS_HOOK_TIMEOUT"] = String(max(0.1, secondsLeft))
         func copy(_ text: String) -> UnsafeMutablePointer<CChar>? { strdup(text) }
-        let arguments = [copy(executable), copy(role.rawValue), nil]
+        let argumentList = [copy(executable), copy(role.rawValue)] + arguments.map(copy) + [nil]
         let pairs = variables.map { copy("\($0.key)=\($0.value)") } + [nil]
         hpc_watchdog_disarm()
-        hpc_exec(executable, arguments, pairs)
+        hpc_exec(executable, argumentList, pairs)
         let reason = SystemError.describe(errno)
         hpc_watchdog_arm(max(0.001, secondsLeft))
         return "cannot run \(executable) for https or the store: \(reason)"

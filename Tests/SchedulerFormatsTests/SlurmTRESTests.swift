@@ -1,4 +1,4 @@
-import SlurmFormats
+import SchedulerFormats
 import Testing
 
 @Suite("Slurm TRES strings")
@@ -23,6 +23,6 @@ struct SlurmTRESTests {
 
     @Test(arguments: ["cpu", "cpu=x", "mem=12Q", "mem=-1", "gres/gpu=-2"])
     func refusesMalformedStrings(text: String) {
-        #expect(throws: SlurmFormatError.self) { try SlurmTRES(parsing: text) }
+        #expect(throws: SchedulerFormatError.self) { try SlurmTRES(parsing: text) }
     }
 }

@@ -1,4 +1,4 @@
-import SlurmFormats
+import SchedulerFormats
 import Testing
 
 @Suite("Slurm exit statuses")
@@ -16,7 +16,7 @@ struct SlurmExitStatusTests {
         #expect(try SlurmExitStatus(pair: "3:0").exitCode == 3)
         #expect(try SlurmExitStatus(pair: "0:15").exitCode == 143)
         for bad in ["3", "a:b", "-1:0", "1:2:3", ""] {
-            #expect(throws: SlurmFormatError.self) { try SlurmExitStatus(pair: bad) }
+            #expect(throws: SchedulerFormatError.self) { try SlurmExitStatus(pair: bad) }
         }
     }
 }

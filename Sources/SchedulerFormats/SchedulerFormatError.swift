@@ -1,6 +1,7 @@
-/// A Slurm text field (a hostlist, a TRES string, an exit status) that does not parse.
-public struct SlurmFormatError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Which field, as Slurm names it: `SLURM_JOB_NODELIST`, `tres_req_str`, …
+/// A scheduler's text value that does not parse: a Slurm host list, TRES string or exit
+/// status, a PBS size, time or exit status.
+public struct SchedulerFormatError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Which field, as the scheduler names it: `SLURM_JOB_NODELIST`, `resources_used.mem`, …
     public var field: String
     public var value: String
     public var reason: String

@@ -1,4 +1,4 @@
-import SlurmFormats
+import SchedulerFormats
 import Testing
 
 @Suite("Slurm host lists")
@@ -18,12 +18,12 @@ struct SlurmHostlistTests {
 
     @Test(arguments: ["cn[1-", "cn1]", "cn[3-1]", "cn[a-b]", "cn[1,,2]", "two words"])
     func refusesMalformedLists(expression: String) {
-        #expect(throws: SlurmFormatError.self) { try SlurmHostlist.expand(expression) }
+        #expect(throws: SchedulerFormatError.self) { try SlurmHostlist.expand(expression) }
     }
 
     @Test func refusesListsBeyondTheLimit() {
-        let error = #expect(throws: SlurmFormatError.self) { try SlurmHostlist.expand("n[1-999999999]", limit: 1_000) }
+        let error = #expect(throws: SchedulerFormatError.self) { try SlurmHostlist.expand("n[1-999999999]", limit: 1_000) }
         #expect(error?.reason.contains("more than 1000") == true)
-        #expect(throws: SlurmFormatError.self) { try SlurmHostlist.expand("a[1-40]b[1-40]", limit: 1_000) }
+        #expect(throws: SchedulerFormatError.self) { try SlurmHostlist.expand("a[1-40]b[1-40]", limit: 1_000) }
     }
 }

@@ -8,7 +8,7 @@ public enum SlurmHostlist {
     public static let defaultLimit = 100_000
 
     /// Expands `expression` into node names, in order, without duplicates removed.
-    public static func expand(_ expression: String, field: String = "nodelist", limit: Int = defaultLimit) throws(SlurmFormatError) -> [String] {
+    public static func expand(_ expression: String, field: String = "nodelist", limit: Int = defaultLimit) throws(SchedulerFormatError) -> [String] {
         var names: [String] = []
         for item in try splitTopLevel(expression, field: field) where !item.isEmpty {
             try expandItem(Substring(item), prefix: "", into: &names, field: field, whole: expression, limit: limit)
@@ -17,7 +17,7 @@ public enum SlurmHostlist {
     }
 
     /// Splits at commas outside brackets.
-    private static func splitTopLevel(_ expression: String, field: String) throws(SlurmFormatError) -> [String] {
+    private static func splitTopLevel(_ expression: String, field: String) throws(SchedulerFormatError) -> [String] {
         var items: [String] = []
         var current = ""
         var depth = 0
@@ -26,18 +26,18 @@ public enum SlurmHostlist {
             case "[": depth += 1
             case "]":
                 depth -= 1
-                if depth < 0 { throw SlurmFormatError(field: field, value: expression, reason: "']' without '['") }
+                if depth < 0 { throw SchedulerFormatError(field: field, value: expression, reason: "']' without '['") }
             case "," where depth == 0:
                 items.append(current)
                 current = ""
                 continue
             case " ", "\t", "\n":
-                throw SlurmFormatError(field: field, value: expression, reason: "node names hold no white space")
+                throw SchedulerFormatError(field: field, value: expression, reason: "node names hold no white space")
             default: break
             }
             current.append(character)
         }
-        if depth != 0 { throw SlurmFormatError(field: field, value: expression, reason: "'[' without ']'") }
+        if depth != 0 { throw SchedulerFormatError(field: field, value: expression, reason: "'[' without ']'") }
         items.append(current)
         return items
     }
@@ -49,16 +49,16 @@ public enum SlurmHostlist {
         field: String,
         whole: String,
         limit: Int
-    ) throws(SlurmFormatError) {
+    ) throws(SchedulerFormatError) {
         guard let open = item.firstIndex(of: "[") else {
             if names.count >= limit {
-                throw SlurmFormatError(field: field, value: whole, reason: "expands to more than \(limit) names")
+                throw SchedulerFormatError(field: field, value: whole, reason: "expands to more than \(limit) names")
             }
             names.append(prefix + item)
             return
         }
         guard let close = item[open...].firstIndex(of: "]") else {
-            throw SlurmFormatError(field: field, value: whole, reason: "'[' without ']'")
+            throw SchedulerFormatError(field: field, value: whole, reason: "'[' without ']'")
         }
         let head = prefix + item[..<open]
         let rest = item[item.index(after: close)...]
@@ -70,20 +70,20 @@ public enum SlurmHostlist {
     }
 
     /// `007` or `001-003` as zero-padded strings; the width is that of the first number.
-    private static func numbers(in range: Substring, field: String, whole: String, limit: Int) throws(SlurmFormatError) -> [String] {
+    private static func numbers(in range: Substring, field: String, whole: String, limit: Int) throws(SchedulerFormatError) -> [String] {
         let bounds = range.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         guard let first = bounds.first, let low = Int(first), low >= 0, first.allSatisfy(\.isASCII) else {
-            throw SlurmFormatError(field: field, value: whole, reason: "'\(range)' is not a number or a range such as 1-4")
+            throw SchedulerFormatError(field: field, value: whole, reason: "'\(range)' is not a number or a range such as 1-4")
         }
         var high = low
         if bounds.count == 2 {
             guard let last = Int(bounds[1]), last >= low else {
-                throw SlurmFormatError(field: field, value: whole, reason: "'\(range)' is not a rising range such as 1-4")
+                throw SchedulerFormatError(field: field, value: whole, reason: "'\(range)' is not a rising range such as 1-4")
             }
             high = last
         }
         guard high - low < limit else {
-            throw SlurmFormatError(field: field, value: whole, reason: "expands to more than \(limit) names")
+            throw SchedulerFormatError(field: field, value: whole, reason: "expands to more than \(limit) names")
         }
         let width = first.count
         return (low...high).map { value in

@@ -13,13 +13,13 @@ public struct SlurmTRES: Sendable, Hashable {
 
     /// Parses the fields the service keeps and ignores the rest (billing, licenses, energy).
     /// GPUs are `gres/gpu`, or the sum of `gres/gpu:TYPE` when only typed counts are given.
-    public init(parsing text: String) throws(SlurmFormatError) {
+    public init(parsing text: String) throws(SchedulerFormatError) {
         self.init()
         var typedGPUs: Int?
         for entry in text.split(separator: ",") {
             let pair = entry.split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else {
-                throw SlurmFormatError(field: "TRES", value: text, reason: "'\(entry)' is not name=value")
+                throw SchedulerFormatError(field: "TRES", value: text, reason: "'\(entry)' is not name=value")
             }
             let name = pair[0], value = pair[1]
             switch name {
@@ -33,15 +33,15 @@ public struct SlurmTRES: Sendable, Hashable {
         if gpus == nil { gpus = typedGPUs }
     }
 
-    private static func count(_ value: Substring, in text: String) throws(SlurmFormatError) -> Int {
+    private static func count(_ value: Substring, in text: String) throws(SchedulerFormatError) -> Int {
         guard let number = Int(value), number >= 0 else {
-            throw SlurmFormatError(field: "TRES", value: text, reason: "'\(value)' is not a count")
+            throw SchedulerFormatError(field: "TRES", value: text, reason: "'\(value)' is not a count")
         }
         return number
     }
 
     /// Slurm writes memory in MiB by default, with an optional K, M, G, T or P suffix.
-    private static func memory(_ value: Substring, in text: String) throws(SlurmFormatError) -> Int64 {
+    private static func memory(_ value: Substring, in text: String) throws(SchedulerFormatError) -> Int64 {
         var digits = value
         var multiplier: Int64 = 1 << 20
         if let unit = value.last, !unit.isNumber {
@@ -52,11 +52,11 @@ public struct SlurmTRES: Sendable, Hashable {
             case "G": multiplier = 1 << 30
             case "T": multiplier = 1 << 40
             case "P": multiplier = 1 << 50
-            default: throw SlurmFormatError(field: "TRES", value: text, reason: "'\(value)' has an unknown memory unit")
+            default: throw SchedulerFormatError(field: "TRES", value: text, reason: "'\(value)' has an unknown memory unit")
             }
         }
         guard let amount = Double(digits), amount >= 0, amount * Double(multiplier) < Double(Int64.max) else {
-            throw SlurmFormatError(field: "TRES", value: text, reason: "'\(value)' is not an amount of memory")
+            throw SchedulerFormatError(field: "TRES", value: text, reason: "'\(value)' is not an amount of memory")
         }
         return Int64((amount * Double(multiplier)).rounded())
     }

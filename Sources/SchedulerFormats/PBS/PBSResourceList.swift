@@ -1,0 +1,58 @@
+/// A PBS resource string as prologues and epilogues get it: `name=value` pairs joined by
+/// commas, such as `cput=00:10:02,mem=5242880kb,ncpus=8,vmem=6291456kb,walltime=00:20:00`.
+///
+/// MoM builds these strings in a 2,048-byte buffer and skips, without a word, each pair that
+/// no longer fits, leaving stray commas: any name may be missing. A string that reaches
+/// ``cutLength`` may also have been cut mid-value on its way (a wrapper copying it through a
+/// buffer of the same size), where `mem=52428` would read as 52 KB: its last pair is dropped
+/// rather than trusted.
+public struct PBSResourceList: Sendable, Hashable {
+    /// The longest string MoM passes whole.
+    public static let cutLength = 2_047
+
+    /// Each resource's raw value, the later pair winning when a name repeats.
+    public private(set) var values: [String: String]
+    /// True when the string was long enough to have been cut and its last pair was dropped.
+    public private(set) var wasCut: Bool
+    /// `resources_used`, `Resource_List`: named in errors.
+    public let field: String
+
+    public init(parsing text: String, field: String) {
+        self.field = field
+        var pairs = text.split(separator: ",", omittingEmptySubsequences: true)
+        wasCut = text.utf8.count >= Self.cutLength && !pairs.isEmpty
+        if wasCut { pairs.removeLast() }
+        values = [:]
+        for pair in pairs {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            let name = pair[..<equals]
+            guard !name.isEmpty else { continue }
+            values[String(name)] = String(pair[pair.index(after: equals)...])
+        }
+    }
+
+    public subscript(name: String) -> String? {
+        values[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A time resource (`walltime`, `cput`) in seconds; nil when absent.
+    public func seconds(_ name: String) throws(SchedulerFormatError) -> Double? {
+        guard let text = self[name] else { return nil }
+        return try PBSDuration.seconds(text, field: "\(field).\(name)")
+    }
+
+    /// A size resource (`mem`, `vmem`) in bytes; nil when absent.
+    public func bytes(_ name: String) throws(SchedulerFormatError) -> Int64? {
+        guard let text = self[name] else { return nil }
+        return try PBSSize.bytes(text, field: "\(field).\(name)")
+    }
+
+    /// A count (`ncpus`, `ngpus`, `cpupercent`); nil when absent.
+    public func count(_ name: String) throws(SchedulerFormatError) -> Int? {
+        guard let text = self[name] else { return nil }
+        guard let value = Int(text), value >= 0 else {
+            throw SchedulerFormatError(field: "\(field).\(name)", value: text, reason: "expected a whole number ≥ 0")
+        }
+        return value
+    }
+}
