@@ -5,11 +5,14 @@ public import SchedulerFormats
 /// | Flavor | Prologue arguments | Epilogue arguments |
 /// |---|---|---|
 /// | OpenPBS, PBS Pro | id, user, group | id, user, group, name, session, `Resource_List`, `resources_used`, queue, account, exit status |
-/// | Torque | id, user, group, name, `Resource_List`, queue, account [, script] [, hosts] | the OpenPBS ten [, script] |
+/// | Torque, the OpenPBS hook | id, user, group, name, `Resource_List`, queue, account [, script] [, hosts] | the OpenPBS ten [, script] |
 ///
 /// OpenPBS passes `null` for an unset account, Torque an empty string. The counts overlap
 /// (ten epilogue arguments from either), so Torque is also recognised by the variables only
-/// its MoM sets (`PBS_MSHOST`, `PBS_NODENUM`).
+/// its MoM sets (`PBS_MSHOST`, `PBS_NODENUM`), and `HPC_OBS_PBS_FLAVOR` (`OpenPBS` or
+/// `Torque`), which the OpenPBS hook sets and a wrapper may, decides over both. The OpenPBS
+/// hook passes the long prologue form, which tells the job's name, queue and requests at its
+/// start.
 public struct PBSHookArguments: Sendable, Hashable {
     public var role: HookRole
     public var flavor: PBSFlavor
@@ -31,6 +34,7 @@ public struct PBSHookArguments: Sendable, Hashable {
     /// `arguments` without the program name.
     public init(role: HookRole, arguments: [String], environment: [String: String]) throws(HookInputError) {
         self.role = role
+        let named = environment["HPC_OBS_PBS_FLAVOR"].flatMap(PBSFlavor.init(rawValue:))
         let torqueEnvironment = environment["PBS_MSHOST"] != nil || environment["PBS_NODENUM"] != nil
         func optional(_ index: Int) -> String? {
             guard index < arguments.count else { return nil }
@@ -39,16 +43,16 @@ public struct PBSHookArguments: Sendable, Hashable {
         }
         switch (role, arguments.count) {
         case (.prolog, 3):
-            flavor = torqueEnvironment ? .torque : .openPBS
+            flavor = named ?? (torqueEnvironment ? .torque : .openPBS)
         case (.prolog, 7...9):
-            flavor = .torque
+            flavor = named ?? .torque
             jobName = optional(3)
             requested = optional(4)
             queue = optional(5)
             account = optional(6)
             hosts = arguments.count == 9 ? optional(8) : nil
         case (.epilog, 10...11):
-            flavor = arguments.count == 11 || torqueEnvironment ? .torque : .openPBS
+            flavor = named ?? (arguments.count == 11 || torqueEnvironment ? .torque : .openPBS)
             jobName = optional(3)
             sessionID = optional(4)
             requested = optional(5)

@@ -166,6 +166,16 @@ struct PBSHookEventTests {
         #expect(error?.description.isEmpty == false)
     }
 
+    @Test func aNamedFlavorDecidesOverArgumentsAndEnvironment() throws {
+        let epilogue = Self.openPBSEpilogue(exit: "-11")
+        #expect(try PBSHookArguments(role: .epilog, arguments: epilogue, environment: ["PBS_MSHOST": "n1"]).flavor == .torque)
+        let named = ["PBS_MSHOST": "n1", "HPC_OBS_PBS_FLAVOR": "OpenPBS"]
+        #expect(try PBSHookArguments(role: .epilog, arguments: epilogue, environment: named).flavor == .openPBS)
+        let long = ["1.s", "u", "g", "job", "ncpus=4", "workq", "null", ""]
+        #expect(try PBSHookArguments(role: .prolog, arguments: long, environment: named).flavor == .openPBS)
+        #expect(try PBSHookArguments(role: .prolog, arguments: long, environment: ["HPC_OBS_PBS_FLAVOR": "SGE"]).flavor == .torque)
+    }
+
     @Test func arrayJobIDsAreKeptWhole() throws {
         let arguments = try PBSHookArguments(role: .prolog, arguments: ["1234[7].pbs01", "alice", "users"], environment: [:])
         #expect(arguments.jobID == "1234[7].pbs01" && arguments.server == "pbs01")

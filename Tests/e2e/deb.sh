@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The .deb as an admin meets it, called by Tests/run: build it, lintian it, install it, run
 # the installed server as its systemd unit would (no systemd needed), send an installed hook
-# a Slurm-like environment and see the job appear, check the Grafana dashboard against the
-# server's real /metrics, then remove (data kept) and purge (nothing left). Needs root.
+# a Slurm-like environment and see the job appear, run the installed PBS hooks as MoM would
+# (pbs.sh), check the Grafana dashboard against the server's real /metrics, then remove
+# (data kept) and purge (nothing left). Needs root.
 #
 #   Tests/e2e/deb.sh
 set -euo pipefail
@@ -55,6 +56,10 @@ env -i SLURM_SCRIPT_CONTEXT=prolog_slurmctld SLURM_JOB_ID=4242 SLURM_JOB_USER=al
     /usr/libexec/hpc-obs/hpc-obs-prolog
 job_state() { curl -fsS "http://127.0.0.1:$port/v1/jobs/4242" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["state"], ",".join(j["nodes"]))'; }
 check "an installed hook's event makes the job" "running cn01,cn02" job_state
+pbs_status=0
+Tests/e2e/pbs.sh "http://127.0.0.1:$port" "$work/hpc-obs.conf" >"$work/pbs.log" 2>&1 || pbs_status=$?
+sed 's/^/     /' "$work/pbs.log"
+check "the installed PBS hooks, as MoM runs them (Tests/e2e/pbs.sh above)" 0 echo "$pbs_status"
 mock_port=$(free_port)
 (cd / && HOST=127.0.0.1 PORT=$mock_port exec /usr/bin/hpc-obs-mockserver) >"$work/mock.log" 2>&1 &
 mock_pid=$!
