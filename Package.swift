@@ -196,7 +196,7 @@ let package = Package(
         .target(
             name: "ObservabilityServer",
             dependencies: [
-                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SchedulerHooks", "HookDelivery", "NodeCollector",
+                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SchedulerHooks", "HookDelivery", "NodeCollector", "LocalFiles",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hook wall time and peak RSS (release build): hpc-obs-prolog with the service healthy, refusing
-# connections and never answering, beside a shell hook that posts the same event with curl and
-# beside /bin/true, all run the way slurmd runs them (clean environment), in the same run.
+# connections and never answering, and hpc-obs-epilog as a PBS epilogue (its ten arguments,
+# resources_used parsed), beside a shell hook that posts the same event with curl and beside
+# /bin/true, all run the way slurmd or MoM runs them (clean environment), in the same run.
 # Loopback only, bounded.
 #
 #   bench/hook-latency.sh [RUNS]   # per case; default 200 (20 for the never-answering service)
@@ -15,6 +16,7 @@ packaging/install-build-deps >&2
 command -v /usr/bin/time >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time >/dev/null
 swift build -c release --product hpc-obs-server >&2
 swift build -c release --product hpc-obs-prolog >&2
+swift build -c release --product hpc-obs-epilog >&2
 swift build -c release --product hpc-obs-hook >&2
 bin=$PWD/.build/release
 
@@ -66,7 +68,8 @@ def run(argv, url, job, count):
             "SLURM_CLUSTER_NAME": "bench", "HPC_OBS_URL": url, "HPC_OBS_SPOOL_DIR": f"{work}/spool",
             "HPC_OBS_CONFIG": f"{work}/hpc-obs.conf",
         }
-        command = ["/usr/bin/time", "-f", "%M", "-o", f"{work}/rss"] + argv if measure_rss else argv
+        arguments = [argument.replace("{job}", str(job + index)) for argument in argv]
+        command = ["/usr/bin/time", "-f", "%M", "-o", f"{work}/rss"] + arguments if measure_rss else arguments
         start = time.perf_counter()
         status = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
         elapsed = (time.perf_counter() - start) * 1000
@@ -85,6 +88,11 @@ cases = [
     ("hpc-obs-prolog, service healthy", [f"{bin_dir}/hpc-obs-prolog"], f"http://127.0.0.1:{port}", runs),
     ("hpc-obs-prolog, connection refused", [f"{bin_dir}/hpc-obs-prolog"], f"http://127.0.0.1:{refused}", runs),
     ("hpc-obs-prolog, service never answers", [f"{bin_dir}/hpc-obs-prolog"], f"http://127.0.0.1:{silent}", min(runs, 20)),
+    ("hpc-obs-epilog, PBS epilogue, healthy", [
+        f"{bin_dir}/hpc-obs-epilog", "{job}.pbs01", "alice", "users", "bench", "4711",
+        "mem=4gb,ncpus=2,nodect=1,place=pack,select=1:ncpus=2:mem=4gb,walltime=01:00:00",
+        "cpupercent=190,cput=00:09:30,mem=1048576kb,ncpus=2,vmem=2097152kb,walltime=00:05:00", "workq", "null", "0",
+    ], f"http://127.0.0.1:{port}", runs),
 ]
 results = {}
 print(f"{'case':<40} {'runs':>5} {'p50_ms':>8} {'p99_ms':>8} {'peak_rss_MB':>12} {'exit≠0':>7}")

@@ -46,6 +46,8 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
     /// Submission time where the source knows it (the poller does; hooks do not).
     public var submitTime: Date?
     /// Start time where the source knows it better than ``time`` (the poller, a late epilog).
+    /// On a ``Kind/requeued`` event, where known, the start of the run the requeue ended: a
+    /// late copy of it then cannot undo a later run.
     public var startTime: Date?
     /// What the job used, where the scheduler reports it with the end (PBS's `resources_used`):
     /// recorded with the event, in the same transaction, as that node's totals.
@@ -126,9 +128,7 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
         }
         try JobLimits.validateJobID(jobID, field: "jobId")
         try JobLimits.validateTime(time, field: "time")
-        if let usageTotals, case .failure(let error) = Result(catching: { () throws(ValidationError) in try usageTotals.validate() }) {
-            throw ValidationError(error.code, field: "usage.\(error.field)", error.message)
-        }
+        try validateUsage()
         if let finalState {
             guard kind == .ended else {
                 throw ValidationError(.inconsistent, field: "finalState", "only an 'ended' event carries a final state")
@@ -140,6 +140,13 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
                     "'\(finalState.rawValue)' is not a final state; use one of \(JobState.allCases.filter(\.isTerminal).map(\.rawValue).joined(separator: ", "))"
                 )
             }
+        }
+    }
+
+    /// ``usage``'s rules, with its fields named as in the event (`usage.cpuSeconds`).
+    func validateUsage() throws(ValidationError) {
+        if let usageTotals, case .failure(let error) = Result(catching: { () throws(ValidationError) in try usageTotals.validate() }) {
+            throw ValidationError(error.code, field: "usage.\(error.field)", error.message)
         }
     }
 

@@ -61,6 +61,12 @@ public enum LifecycleTranslator {
             if job.endTime == nil { job.endTime = event.time }
             if let startTime = event.startTime, job.startTime == nil { job.startTime = startTime }
         case .requeued:
+            // A requeue naming the start of the run it ended, when the job has started since,
+            // is a spooled copy replayed late: that run is over, and this one must stay.
+            if let endedRun = event.startTime, let current = existing.startTime,
+               current.timeIntervalSince(endedRun) > sameRunTolerance {
+                break
+            }
             job.state = .pending
             job.nodes = event.nodes
             job.startTime = nil
@@ -75,6 +81,10 @@ public enum LifecycleTranslator {
         try job.validate()
         return job == existing ? .unchanged(job) : .update(job)
     }
+
+    /// How far two sources' starts of the same run may differ: a prologue runs before the
+    /// job's walltime starts counting, walltime is whole seconds, and hosts' clocks differ.
+    static let sameRunTolerance: TimeInterval = 10
 
     private static func newJob(from event: LifecycleEvent) -> Job {
         var job = Job(id: event.jobID, user: event.user, submitTime: event.submitTime ?? event.startTime ?? event.time)

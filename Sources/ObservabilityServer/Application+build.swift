@@ -4,6 +4,7 @@ public import MetricsExposition
 public import ObservabilityCore
 import ObservabilityAPI
 import OpenAPIHummingbird
+import LocalFiles
 import SchedulerHooks
 import SlurmBridge
 
@@ -37,7 +38,7 @@ public func buildApplication(
         application.addServices(CollectorService(
             sink: StoreCollectorSink(store: store),
             slurm: slurm,
-            node: configuration.nodeName ?? CollectorService.shortHostName(),
+            node: configuration.nodeName ?? (HostName.short() ?? "localhost"),
             interval: .seconds(configuration.collectSeconds),
             metricsFactory: serviceMetrics.registry,
             logger: logger

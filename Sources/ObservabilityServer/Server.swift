@@ -3,6 +3,7 @@ import ObservabilityCore
 import Foundation
 import Hummingbird
 import HookDelivery
+import LocalFiles
 import SlurmBridge
 import StorageBackends
 
@@ -43,7 +44,7 @@ public func runCollectorAgent(configuration: ServerConfiguration, logger: Logger
             accepted: "the service's http:// or https:// URL, which --collector-only sends samples to"
         )
     }
-    let node = configuration.nodeName ?? CollectorService.shortHostName()
+    let node = configuration.nodeName ?? (HostName.short() ?? "localhost")
     logger.info("starting hpc-obs collector agent", metadata: ["version": "\(ServiceVersion.current)", "service": "\(url)", "node": "\(node)"])
     let serviceMetrics = ServiceMetrics()
     let router = Router()

@@ -17,13 +17,3 @@ public enum HookEnvironment {
         return variables
     }
 }
-
-extension HookEnvironment {
-    /// This host's name up to the first dot, as schedulers name nodes; empty if unknown.
-    public static func shortHostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return String(name.prefix { $0 != "." })
-    }
-}

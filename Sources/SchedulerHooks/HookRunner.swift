@@ -50,7 +50,7 @@ public enum HookRunner {
 
         let event: LifecycleEvent
         switch Result(catching: { () throws(HookInputError) in
-            try makeEvent(role: role, arguments: arguments, environment: environment, cluster: settings.cluster)
+            try makeEvent(role: role, arguments: arguments, environment: environment, settings: settings)
         }) {
         case .success(let made):
             event = made.event
@@ -105,27 +105,33 @@ public enum HookRunner {
     }
 
     /// The event, from PBS's arguments when there are any and from Slurm's environment
-    /// otherwise, with what could not be used of them.
+    /// otherwise, without the values the store would refuse, and what could not be used.
     static func makeEvent(
         role: HookRole,
         arguments: [String],
         environment: [String: String],
-        cluster: String?
+        settings: HookSettings
     ) throws(HookInputError) -> (event: LifecycleEvent, problems: [String]) {
-        guard arguments.isEmpty else {
-            let invocation = try PBSHookArguments(role: role, arguments: arguments, environment: environment)
+        let event: LifecycleEvent
+        var problems: [String] = []
+        if arguments.isEmpty {
+            let context = SlurmHookContext.detect(role: role, environment: environment)
+            event = try SlurmHookEvent.make(context: context, environment: environment, now: Date(), cluster: settings.cluster)
+        } else {
+            let invocation = try PBSHookArguments(role: role, arguments: arguments, environment: environment, flavor: settings.pbsFlavor)
             let made = PBSHookEvent.make(
                 invocation,
                 environment: environment,
                 now: Date(),
-                hostName: HookEnvironment.shortHostName(),
-                cluster: cluster,
+                hostName: HostName.short() ?? "",
+                cluster: settings.cluster,
                 nodeFile: { path in FileBytes.read(path).map { String(decoding: $0, as: UTF8.self) } }
             )
-            return (made.event, made.problems)
+            event = made.event
+            problems = made.problems
         }
-        let context = SlurmHookContext.detect(role: role, environment: environment)
-        return (try SlurmHookEvent.make(context: context, environment: environment, now: Date(), cluster: cluster), [])
+        let (kept, dropped) = event.keepingValidFields()
+        return (kept, problems + dropped.map { "\($0); left out" })
     }
 
     /// Replaces this process with `hpc-obs-hook ROLE [ARGUMENTS…]`, giving it what is left of

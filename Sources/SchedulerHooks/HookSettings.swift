@@ -1,4 +1,5 @@
 public import ObservabilityCore
+public import SchedulerFormats
 
 /// Where a hook sends its events and what it may spend doing so.
 ///
@@ -27,12 +28,15 @@ public struct HookSettings: Sendable, Hashable {
     public var timeoutSeconds: Double
     /// Added to every event so several clusters can share one service (`CLUSTER_NAME`).
     public var cluster: String?
+    /// Which PBS runs the hooks (`HPC_OBS_PBS_FLAVOR`), where its arguments alone cannot tell.
+    public var pbsFlavor: PBSFlavor?
 
-    public init(destination: Destination, spoolDirectory: String, timeoutSeconds: Double, cluster: String?) {
+    public init(destination: Destination, spoolDirectory: String, timeoutSeconds: Double, cluster: String?, pbsFlavor: PBSFlavor? = nil) {
         self.destination = destination
         self.spoolDirectory = spoolDirectory
         self.timeoutSeconds = timeoutSeconds
         self.cluster = cluster
+        self.pbsFlavor = pbsFlavor
     }
 
     /// Settings from the file's values overridden by the environment's. Never fails: a bad
@@ -73,11 +77,19 @@ public struct HookSettings: Sendable, Hashable {
                 destination = .spoolOnly
             }
         }
+        var pbsFlavor: PBSFlavor?
+        if let text = value("HPC_OBS_PBS_FLAVOR") {
+            pbsFlavor = PBSFlavor.allCases.first { $0.rawValue.lowercased() == text.lowercased() }
+            if pbsFlavor == nil {
+                problems.append("HPC_OBS_PBS_FLAVOR='\(text)' is not \(PBSFlavor.allCases.map(\.rawValue).joined(separator: " or ")); telling by the arguments")
+            }
+        }
         let settings = HookSettings(
             destination: destination,
             spoolDirectory: value("HPC_OBS_SPOOL_DIR") ?? defaultSpoolDirectory,
             timeoutSeconds: timeout,
-            cluster: value("CLUSTER_NAME")
+            cluster: value("CLUSTER_NAME"),
+            pbsFlavor: pbsFlavor
         )
         return (settings, problems)
     }

@@ -9,8 +9,8 @@ public import SchedulerFormats
 ///
 /// OpenPBS passes `null` for an unset account, Torque an empty string. The counts overlap
 /// (ten epilogue arguments from either), so Torque is also recognised by the variables only
-/// its MoM sets (`PBS_MSHOST`, `PBS_NODENUM`), and `HPC_OBS_PBS_FLAVOR` (`OpenPBS` or
-/// `Torque`), which the OpenPBS hook sets and a wrapper may, decides over both. The OpenPBS
+/// its MoM sets (`PBS_MSHOST`, `PBS_NODENUM`); a flavor named in the settings
+/// (`HPC_OBS_PBS_FLAVOR`, which the OpenPBS hook sets) decides over both. The OpenPBS
 /// hook passes the long prologue form, which tells the job's name, queue and requests at its
 /// start.
 public struct PBSHookArguments: Sendable, Hashable {
@@ -31,10 +31,11 @@ public struct PBSHookArguments: Sendable, Hashable {
     /// Torque's `presetup.prologue` host list.
     public var hosts: String?
 
-    /// `arguments` without the program name.
-    public init(role: HookRole, arguments: [String], environment: [String: String]) throws(HookInputError) {
+    /// - Parameters:
+    ///   - arguments: the program's arguments without its name.
+    ///   - named: the flavor the settings name, if any.
+    public init(role: HookRole, arguments: [String], environment: [String: String], flavor named: PBSFlavor? = nil) throws(HookInputError) {
         self.role = role
-        let named = environment["HPC_OBS_PBS_FLAVOR"].flatMap(PBSFlavor.init(rawValue:))
         let torqueEnvironment = environment["PBS_MSHOST"] != nil || environment["PBS_NODENUM"] != nil
         func optional(_ index: Int) -> String? {
             guard index < arguments.count else { return nil }

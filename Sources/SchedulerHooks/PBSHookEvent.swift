@@ -13,6 +13,7 @@ import SchedulerFormats
 /// (a non-numeric `mem`, an unknown unit) costs that value, never the event: it is left out
 /// and named in ``Made/problems`` for the log.
 public enum PBSHookEvent {
+    /// The event, and what of the arguments it could not use, for the hook's log line.
     public struct Made: Sendable {
         public var event: LifecycleEvent
         public var problems: [String]
@@ -66,21 +67,23 @@ public enum PBSHookEvent {
 
         guard arguments.role == .epilog else { return Made(event: event, problems: problems) }
         applyExitStatus(arguments, to: &event, problems: &problems)
+        guard let used else { return Made(event: event, problems: problems) }
+        // The start of the run that ended: the job's start where no prologue recorded one,
+        // and what tells a late copy of a requeue from the requeue of the current run.
+        if let walltime = attempt({ () throws(SchedulerFormatError) in try used.seconds("walltime") }) {
+            event.startTime = now.addingTimeInterval(-walltime)
+        }
         // A requeued run's use is not the job's: the next run reports its own.
-        if event.kind == .ended, let used {
-            if event.requestedCPUs == nil {
-                event.requestedCPUs = attempt { () throws(SchedulerFormatError) in try used.count("ncpus") }.flatMap { $0 > 0 ? $0 : nil }
-            }
-            if let walltime = attempt({ () throws(SchedulerFormatError) in try used.seconds("walltime") }) {
-                event.startTime = now.addingTimeInterval(-walltime)
-            }
-            let cpuSeconds = attempt { () throws(SchedulerFormatError) in try used.seconds("cput") }
-            let peakMemory = attempt { () throws(SchedulerFormatError) in try used.bytes("mem") }
-            if let cpuSeconds, let peakMemory {
-                event.usage = LifecycleEvent.Usage(node: nodes.first ?? hostName, cpuSeconds: cpuSeconds, peakMemoryBytes: peakMemory)
-            } else {
-                problems.append("resources_used has no usable cput and mem: no usage recorded")
-            }
+        guard event.kind == .ended else { return Made(event: event, problems: problems) }
+        if event.requestedCPUs == nil {
+            event.requestedCPUs = attempt { () throws(SchedulerFormatError) in try used.count("ncpus") }.flatMap { $0 > 0 ? $0 : nil }
+        }
+        let cpuSeconds = attempt { () throws(SchedulerFormatError) in try used.seconds("cput") }
+        let peakMemory = attempt { () throws(SchedulerFormatError) in try used.bytes("mem") }
+        if let cpuSeconds, let peakMemory {
+            event.usage = LifecycleEvent.Usage(node: nodes.first ?? hostName, cpuSeconds: cpuSeconds, peakMemoryBytes: peakMemory)
+        } else {
+            problems.append("resources_used has no usable cput and mem: no usage recorded")
         }
         return Made(event: event, problems: problems)
     }
@@ -120,12 +123,16 @@ public enum PBSHookEvent {
 
     /// PBS gives a hook nothing that names the run (a rerun keeps the job id), so the time the
     /// hook ran does: the spooled copy keeps the id it was given, which is all replays need.
+    ///
+    /// At most 255 bytes whatever the inputs: the job id and node are cut to 128 and 64
+    /// printable ASCII bytes, so the time that tells runs apart is never cut off.
     static func eventID(_ arguments: PBSHookArguments, node: String, now: Date) -> String {
+        func printable(_ text: String, _ limit: Int) -> String {
+            String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F }.prefix(limit)))
+        }
         let script = arguments.role == .prolog ? "prologue" : "epilogue"
-        let cleanNode = String(node.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F })
         let milliseconds = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
-        let id = "pbs:\(arguments.jobID):\(script):\(cleanNode):\(milliseconds)"
-        return String(id.prefix(LifecycleEvent.maxEventIDBytes))
+        return "pbs:\(printable(arguments.jobID, 128)):\(script):\(printable(node, 64)):\(milliseconds)"
     }
 
     /// The job's hosts, mother superior first: the `exec_host` the OpenPBS hook passes
@@ -164,7 +171,7 @@ public enum PBSHookEvent {
 
     /// Sums `count:key=value` over Torque's `+`-joined node specs (`2:ppn=4+1:ppn=2` is 10);
     /// a spec naming hosts instead of a count counts as one node. Nil when a value is not a
-    /// number.
+    /// number or the sum does not fit.
     private static func torqueNodeSpec(_ spec: String, per key: String, defaultPer: Int) -> Int? {
         var total = 0
         for part in spec.split(separator: "+") {
@@ -176,7 +183,10 @@ public enum PBSHookEvent {
                 guard let value = Int(field.dropFirst(key.count + 1)), value >= 0 else { return nil }
                 per = value
             }
-            total += nodes * per
+            let (product, productOverflow) = nodes.multipliedReportingOverflow(by: per)
+            let (sum, sumOverflow) = total.addingReportingOverflow(product)
+            guard nodes >= 0, !productOverflow, !sumOverflow else { return nil }
+            total = sum
         }
         return total > 0 ? total : nil
     }

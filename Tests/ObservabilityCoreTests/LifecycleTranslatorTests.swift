@@ -35,6 +35,21 @@ struct LifecycleTranslatorTests {
         #expect(ended.endTime == t0.addingTimeInterval(10))
     }
 
+    @Test func aRequeueNamingAnEarlierRunDoesNotUndoTheCurrentOne() throws {
+        let first = try LifecycleTranslator.change(applying: event(.started, 0, nodes: ["n1"]), to: nil).job
+        var requeue = event(.requeued, 60)
+        // In time: the run that started at 0 ends; its walltime, counted from before the
+        // prologue ran, says it started a few seconds earlier.
+        requeue.startTime = t0.addingTimeInterval(-4)
+        let pending = try LifecycleTranslator.change(applying: requeue, to: first).job
+        #expect(pending.state == .pending && pending.startTime == nil && pending.nodes.isEmpty)
+        // Replayed late, after the next run started: nothing changes.
+        let second = try LifecycleTranslator.change(applying: event(.started, 90, nodes: ["n2"]), to: pending).job
+        #expect(try LifecycleTranslator.change(applying: requeue, to: second) == .unchanged(second))
+        // A requeue that does not say which run it ended (the Slurm poller's) still applies.
+        #expect(try LifecycleTranslator.change(applying: event(.requeued, 100), to: second).job.state == .pending)
+    }
+
     @Test func aFinishedJobKeepsItsFirstEnding() throws {
         let running = try LifecycleTranslator.change(applying: event(.started, 0), to: nil).job
         let cancelled = try LifecycleTranslator.change(applying: event(.ended, 10, finalState: .cancelled), to: running).job

@@ -90,4 +90,22 @@ struct ValidationTests {
         #expect(cancelled.startTime == nil)
         #expect(cancelled.runtime(at: now.addingTimeInterval(10)) == 0)
     }
+
+    @Test func anEventKeepsItsValidFieldsAndDropsTheOthersSayingWhy() {
+        var event = LifecycleEvent(id: "e", jobID: "1.s", kind: .ended, time: Date(timeIntervalSince1970: 1_780_000_000), user: "alice")
+        event.nodes = ["cn1"]
+        event.partition = "work q"
+        event.account = "proj"
+        event.requestedCPUs = 0
+        event.requestedGPUs = 2_000_000
+        event.exitCode = 3
+        event.usage = LifecycleEvent.Usage(node: "cn1", cpuSeconds: .nan, peakMemoryBytes: 1)
+        let (kept, dropped) = event.keepingValidFields()
+        #expect(kept.partition == nil && kept.requestedCPUs == nil && kept.requestedGPUs == nil && kept.usage == nil)
+        #expect(kept.nodes == ["cn1"] && kept.account == "proj" && kept.exitCode == 3)
+        #expect(dropped.map(\.field) == ["partition", "requestedCpus", "requestedGpus", "usage.cpuSeconds"])
+        #expect(throws: Never.self) { try kept.validate() }
+        let (unchanged, none) = kept.keepingValidFields()
+        #expect(unchanged == kept && none.isEmpty)
+    }
 }

@@ -30,6 +30,12 @@ struct PBSExitStatusTests {
         #expect(try failure("-27", .openPBS)?.outcome == .overMemoryLimit)
         #expect(try failure("-10", .torque)?.outcome == .overMemoryLimit)
         #expect(try failure("-1", .openPBS)?.outcome == .failed)
+        // MoM restarts and failed checkpoint restarts requeue the job, in both flavors.
+        #expect(try failure("-4", .openPBS)?.outcome == .requeued)
+        #expect(try failure("-7", .torque)?.outcome == .requeued)
+        #expect(try failure("-14", .torque)?.name == "RETRY_PROLOGUE")
+        #expect(try failure("-14", .torque)?.outcome == .requeued)
+        #expect(try failure("-14", .openPBS)?.outcome == .requeued)
         let unknown = try failure("-99", .openPBS)
         #expect(unknown?.outcome == .failed)
         #expect(unknown?.name == nil)

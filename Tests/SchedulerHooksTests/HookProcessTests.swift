@@ -198,4 +198,28 @@ struct HookProcessTests {
         let event = try #require(EventWireFormat.decode(Array(body)))
         #expect(event.jobID == "1234.pbs01" && event.kind == .ended && event.usage?.cpuSeconds == 570)
     }
+
+    @Test func aPBSValueTheStoreWouldRefuseCostsThatValueNotTheEvent() async throws {
+        let database = "\(scratch)/pbs-odd.db"
+        var arguments = Self.pbsEpilogue
+        arguments[0] = "1235.pbs01"
+        arguments[5] = "ncpus=2,ngpus=2000000"
+        arguments[7] = "work q"
+        let result = try await BuiltExecutable.run("hpc-obs-epilog", arguments: arguments, environment: pbsEnvironment(["DATABASE_URL": database]))
+        #expect(result.status == 0 && result.standardError.isEmpty, "\(result.standardError)")
+        let store = try await openSQLiteStore(database)
+        let job = try #require(try await store.job(id: "1235.pbs01"))
+        #expect(job.state == .completed && job.partition == nil && job.requestedGPUs == nil && job.requestedCPUs == 2)
+        await store.close()
+    }
+
+    @Test func aPBSHookWaitingOnASilentServiceSpoolsAtTheDeadlineWithoutAWordToTheJob() async throws {
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let settings = pbsEnvironment(["HPC_OBS_URL": "http://127.0.0.1:\(silent.port)", "HPC_OBS_HOOK_TIMEOUT": "0.5"])
+        let result = try await BuiltExecutable.run("hpc-obs-epilog", arguments: Self.pbsEpilogue, environment: settings)
+        #expect(result.status == 0 && result.standardError.isEmpty, "\(result.standardError)")
+        #expect(result.seconds < 1.0, "took \(result.seconds) s")
+        #expect(spooled().count == 1)
+    }
 }

@@ -1,4 +1,5 @@
 import ObservabilityCore
+import SchedulerFormats
 import SchedulerHooks
 import Testing
 
@@ -45,5 +46,15 @@ struct HookSettingsTests {
         )
         #expect(bad.destination == .spoolOnly && bad.timeoutSeconds == HookSettings.defaultTimeoutSeconds)
         #expect(badProblems.count == 2)
+    }
+
+    @Test func thePBSFlavorIsNamedInAnyCaseAndAnUnknownOneIsReported() {
+        let file = ["HPC_OBS_URL": "http://obs:8080"]
+        #expect(HookSettings.resolve(file: file, environment: [:]).settings.pbsFlavor == nil)
+        #expect(HookSettings.resolve(file: file.merging(["HPC_OBS_PBS_FLAVOR": "torque"]) { $1 }, environment: [:]).settings.pbsFlavor == .torque)
+        #expect(HookSettings.resolve(file: file, environment: ["HPC_OBS_PBS_FLAVOR": "OpenPBS"]).settings.pbsFlavor == .openPBS)
+        let (unknown, problems) = HookSettings.resolve(file: file, environment: ["HPC_OBS_PBS_FLAVOR": "PBSPro"])
+        #expect(unknown.pbsFlavor == nil)
+        #expect(problems == ["HPC_OBS_PBS_FLAVOR='PBSPro' is not OpenPBS or Torque; telling by the arguments"])
     }
 }

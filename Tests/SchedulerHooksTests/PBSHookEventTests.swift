@@ -169,11 +169,11 @@ struct PBSHookEventTests {
     @Test func aNamedFlavorDecidesOverArgumentsAndEnvironment() throws {
         let epilogue = Self.openPBSEpilogue(exit: "-11")
         #expect(try PBSHookArguments(role: .epilog, arguments: epilogue, environment: ["PBS_MSHOST": "n1"]).flavor == .torque)
-        let named = ["PBS_MSHOST": "n1", "HPC_OBS_PBS_FLAVOR": "OpenPBS"]
-        #expect(try PBSHookArguments(role: .epilog, arguments: epilogue, environment: named).flavor == .openPBS)
+        let torqueHost = ["PBS_MSHOST": "n1"]
+        #expect(try PBSHookArguments(role: .epilog, arguments: epilogue, environment: torqueHost, flavor: .openPBS).flavor == .openPBS)
         let long = ["1.s", "u", "g", "job", "ncpus=4", "workq", "null", ""]
-        #expect(try PBSHookArguments(role: .prolog, arguments: long, environment: named).flavor == .openPBS)
-        #expect(try PBSHookArguments(role: .prolog, arguments: long, environment: ["HPC_OBS_PBS_FLAVOR": "SGE"]).flavor == .torque)
+        #expect(try PBSHookArguments(role: .prolog, arguments: long, environment: [:], flavor: .openPBS).flavor == .openPBS)
+        #expect(try PBSHookArguments(role: .prolog, arguments: long, environment: [:]).flavor == .torque)
     }
 
     @Test func arrayJobIDsAreKeptWhole() throws {
@@ -185,7 +185,8 @@ struct PBSHookEventTests {
     @Test func aRequeuedRunRecordsNoUsageAndEveryRunGetsItsOwnIDs() throws {
         let arguments = try PBSHookArguments(role: .epilog, arguments: Self.openPBSEpilogue(exit: "-3"), environment: [:])
         let requeued = PBSHookEvent.make(arguments, environment: [:], now: now, hostName: "cn7").event
-        #expect(requeued.kind == .requeued && requeued.usage == nil && requeued.startTime == nil)
+        // The run it ended started walltime=00:05:00 ago.
+        #expect(requeued.kind == .requeued && requeued.usage == nil && requeued.startTime == now.addingTimeInterval(-300))
         let prologue = try PBSHookArguments(role: .prolog, arguments: ["1234.pbs01", "alice", "users"], environment: [:])
         let first = PBSHookEvent.make(prologue, environment: [:], now: now, hostName: "cn7").event
         let second = PBSHookEvent.make(prologue, environment: [:], now: now.addingTimeInterval(60), hostName: "cn7").event

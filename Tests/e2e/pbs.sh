@@ -21,12 +21,14 @@ host=$(hostname -s)
 
 mom_priv=$work/pbs_home/mom_priv
 install -d -m 0750 "$mom_priv"
-install -o root -g root -m 0755 /usr/libexec/hpc-obs/pbs/prologue /usr/libexec/hpc-obs/pbs/epilogue "$mom_priv/"
 # MoM runs a prologue only if it is a regular file owned by root, executable by root and
-# writable by nobody else.
+# writable by nobody else: as the package installs them, and as copied with their modes.
 mom_accepts() { [ -f "$1" ] && [ "$(stat -c %u "$1")" = 0 ] && [ -x "$1" ] && [ -z "$(find "$1" -perm /022)" ] && echo yes; }
-check "MoM would run the installed prologue" yes mom_accepts "$mom_priv/prologue"
-check "and the epilogue" yes mom_accepts "$mom_priv/epilogue"
+check "MoM would run the packaged prologue" yes mom_accepts /usr/libexec/hpc-obs/pbs/prologue
+check "and the packaged epilogue" yes mom_accepts /usr/libexec/hpc-obs/pbs/epilogue
+cp -p /usr/libexec/hpc-obs/pbs/prologue /usr/libexec/hpc-obs/pbs/epilogue "$mom_priv/"
+both_copies_accepted() { echo "$(mom_accepts "$mom_priv/prologue") $(mom_accepts "$mom_priv/epilogue")"; }
+check "and both copied into mom_priv" "yes yes" both_copies_accepted
 
 cp "$settings" "$work/hpc-obs.conf"
 echo "HPC_OBS_SPOOL_DIR=$work/spool" >>"$work/hpc-obs.conf"
@@ -68,7 +70,8 @@ check "with its start from walltime, and so its CPU efficiency" "300.0 95.0" \
     job 1003.pbstest 'float(j["runtimeSeconds"]), float(j["summary"]["cpuEfficiencyPercent"])'
 
 mom prologue 1004.pbstest carol users >/dev/null
-mom epilogue 1004.pbstest carol users rerun 4714 "$requested" "$used" workq null -11 >/dev/null
+# A run that lasted a moment, as the prologue just before says.
+mom epilogue 1004.pbstest carol users rerun 4714 "$requested" "cput=00:00:00,mem=1024kb,walltime=00:00:00" workq null -11 >/dev/null
 check "JOB_EXEC_RERUN (-11) puts the job back in the queue" "pending None  workq pbstest" job 1004.pbstest "$state_line"
 sleep 0.01
 mom prologue 1004.pbstest carol users >/dev/null
@@ -106,16 +109,16 @@ check "a non-numeric exit status and usage: exit 0, nothing written" "exit 0 out
 check "the job is still recorded, as failed" "failed None $host workq pbstest" job 1006.pbstest "$state_line"
 
 echo "-- the OpenPBS hook (execjob_begin, execjob_end) against a stand-in pbs module"
-hook() { # event, in_ms_mom, exit status, job id
-    local description
+hook() { # event, in_ms_mom, exit status, job id[, hook file]
+    local description file=${5:-/usr/share/hpc-obs/pbs/hpc_obs.py}
     description=$(python3 -c 'import json,sys; print(json.dumps({"event": sys.argv[1], "in_ms_mom": sys.argv[2] == "yes", "job": {
         "id": sys.argv[4], "euser": "gina", "egroup": "users", "Job_Name": "hooked", "queue": "gpuq", "Account_Name": None,
         "session_id": 5150, "exec_host": "gpu3/0*2+gpu4/0*2", "Exit_status": None if sys.argv[3] == "none" else int(sys.argv[3]),
         "Resource_List": {"ncpus": 4, "mem": "8gb", "ngpus": 2, "walltime": "01:00:00"},
-        "resources_used": {"cput": "01:00:00", "mem": "2097152kb", "walltime": "00:30:00", "ncpus": 4, "cpupercent": 200}}}))' "$@")
+        "resources_used": {"cput": "01:00:00", "mem": "2097152kb", "walltime": "00:30:00", "ncpus": 4, "cpupercent": 200}}}))' "$1" "$2" "$3" "$4")
     rm -f "$work/record"
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HPC_OBS_CONFIG="$work/hpc-obs.conf" FAKE_PBS_JOB="$description" \
-        FAKE_PBS_RECORD="$work/record" PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$PWD/Tests/testbed/fake-pbs" python3 /usr/share/hpc-obs/pbs/hpc_obs.py
+        FAKE_PBS_RECORD="$work/record" PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$PWD/Tests/testbed/fake-pbs" python3 "$file"
     echo "exit $? $(tr '\n' ' ' <"$work/record")"
 }
 check "execjob_begin accepts" "exit 0 accept " hook execjob_begin yes none 3001.pbstest
@@ -125,6 +128,14 @@ check "execjob_end accepts" "exit 0 accept " hook execjob_end yes 0 3001.pbstest
 check "the job completed with its usage" "completed 3600.0 2048.0 25.0" job 3001.pbstest 'j["state"], '"$usage_line"
 check "on a sister MoM the hook records nothing" "exit 0 accept " hook execjob_begin no none 3002.pbstest
 check "(no job 3002)" 404 curl -s -o /dev/null -w '%{http_code}' "$base/v1/jobs/3002.pbstest"
+hook execjob_begin yes none 3003.pbstest >/dev/null
+check "a walltime kill (-29) through the hook" "exit 0 accept " hook execjob_end yes -29 3003.pbstest
+check "is recorded as a timeout" "timeout -29" job 3003.pbstest 'j["state"], j["exitCode"]'
+check "an end without an Exit_status is accepted" "exit 0 accept " hook execjob_end yes none 3004.pbstest
+check "and recorded as failed" "failed None" job 3004.pbstest 'j["state"], j.get("exitCode")'
+sed 's|^LIBEXEC = .*|LIBEXEC = "/nonexistent/hpc-obs"|' /usr/share/hpc-obs/pbs/hpc_obs.py >"$work/broken_hook.py"
+broken_hook() { hook execjob_begin yes none 3005.pbstest "$work/broken_hook.py" | sed -E 's/: [A-Za-z]*Error\(.*\) accept/ accept/'; }
+check "executables missing: the hook logs it and still accepts" "exit 0 log hpc-obs: nothing recorded for this job accept " broken_hook
 
 echo "pbs.sh: $((checks - failures)) of $checks checks passed"
 [ "$failures" -eq 0 ]

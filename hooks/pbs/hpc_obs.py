@@ -3,8 +3,8 @@
 # job's mother superior, it runs hpc-obs-prolog or hpc-obs-epilog with the arguments a
 # prologue or epilogue would get, so events, spooling and deadlines are the same as theirs.
 #
-# It never rejects an event: whatever goes wrong, the job runs. Import it with
-# (see hooks/pbs/README.md):
+# It never rejects an event: whatever goes wrong, the job runs. It runs under Python 2.7
+# (PBS Professional before 2020) and 3. Import it with (see hooks/pbs/README.md):
 #
 #   qmgr -c "create hook hpc_obs"
 #   qmgr -c "import hook hpc_obs application/x-python default /usr/share/hpc-obs/pbs/hpc_obs.py"
@@ -13,12 +13,13 @@
 #   qmgr -c "set hook hpc_obs enabled = true"
 import os
 import subprocess
+import time
 
 import pbs
 
 LIBEXEC = "/usr/libexec/hpc-obs"
-# The executables stop themselves after HPC_OBS_HOOK_TIMEOUT (2 s by default); this only
-# bounds a hand-off gone wrong, well inside the hook's alarm.
+# The executables stop themselves after HPC_OBS_HOOK_TIMEOUT (2 s by default). Past this, one
+# is sent SIGTERM, on which it spools its event and exits 0; keep the hook's alarm above it.
 TIMEOUT_SECONDS = 8
 # The resources hpc-obs reads; passing only these keeps the strings far below the 2,048
 # bytes a prologue's arguments are cut at.
@@ -75,12 +76,29 @@ def run():
     environment["HPC_OBS_PBS_FLAVOR"] = "OpenPBS"
     environment["HPC_OBS_PBS_EXEC_HOST"] = text(job.exec_host)
     with open(os.devnull, "r+b") as null:
-        status = subprocess.call(
-            [os.path.join(LIBEXEC, program)] + args,
-            env=environment, stdin=null, stdout=null, stderr=null, timeout=TIMEOUT_SECONDS,
+        child = subprocess.Popen(
+            [os.path.join(LIBEXEC, program)] + args, env=environment, stdin=null, stdout=null, stderr=null
         )
+        status = wait(child, TIMEOUT_SECONDS)
     if status != 0:
-        pbs.logmsg(pbs.LOG_WARNING, "hpc-obs: %s exited %d for %s" % (program, status, job.id))
+        pbs.logmsg(pbs.LOG_WARNING, "hpc-obs: %s exited %s for %s" % (program, status, job.id))
+
+
+def wait(child, seconds):
+    """The child's exit status; past `seconds`, SIGTERM (the executables spool their event on
+    it), then SIGKILL a second later. Polls rather than wait(timeout=), which PBS Professional's
+    Python 2 lacks."""
+    deadline = time.time() + seconds
+    for signal_child in (None, child.terminate, child.kill):
+        if signal_child is not None:
+            signal_child()
+            deadline = time.time() + 1
+        while time.time() < deadline:
+            status = child.poll()
+            if status is not None:
+                return status
+            time.sleep(0.01)
+    return child.wait()
 
 
 try:

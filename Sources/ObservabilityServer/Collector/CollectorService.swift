@@ -4,9 +4,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import NodeCollector
 import ObservabilityCore
@@ -89,13 +86,5 @@ struct CollectorService: Service {
             dropped.increment(by: outcome.dropped)
         }
         cycleDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
-    }
-
-    /// This host's short name, which is what Slurm calls the node unless told otherwise.
-    static func shortHostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return String(name.prefix { $0 != "." })
     }
 }

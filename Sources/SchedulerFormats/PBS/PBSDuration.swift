@@ -1,6 +1,7 @@
 /// PBS time values (`walltime`, `cput`): `[[HH:]MM:]SS[.fraction]`, hours unbounded
 /// (`120:00:00`), or plain seconds.
 public enum PBSDuration {
+    /// The value in seconds; `field` names it in the error.
     public static func seconds(_ text: String, field: String) throws(SchedulerFormatError) -> Double {
         func failure(_ reason: String) -> SchedulerFormatError {
             SchedulerFormatError(field: field, value: text, reason: reason)

@@ -9,6 +9,7 @@ public enum PBSExitStatus: Sendable, Hashable {
     case killed(signal: Int)
     case pbsFailure(PBSFailure)
 
+    /// Reads the epilogue's argument; `flavor` names the table negative codes are read with.
     public init(parsing text: String, flavor: PBSFlavor) throws(SchedulerFormatError) {
         guard let value = Int(text), value > Int(Int32.min), value <= Int(Int32.max) else {
             throw SchedulerFormatError(field: "Exit_status", value: text, reason: "expected a whole number")
@@ -31,57 +32,4 @@ public enum PBSExitStatus: Sendable, Hashable {
         case .pbsFailure(let failure): failure.code
         }
     }
-}
-
-/// What a negative `Exit_status` says PBS did to the job.
-public struct PBSFailure: Sendable, Hashable, CustomStringConvertible {
-    public enum Outcome: Sendable, Hashable {
-        /// PBS puts the job back in the queue to run again (`JOB_EXEC_RETRY`, `…_RERUN`).
-        case requeued
-        /// Killed for running past its walltime or CPU time limit.
-        case overTimeLimit
-        /// Killed for using more memory than it asked for.
-        case overMemoryLimit
-        /// Anything else: the job could not start or was aborted.
-        case failed
-    }
-
-    public var code: Int
-    /// The `JOB_EXEC_*` name without its prefix, nil for a code this flavor does not define.
-    public var name: String?
-    public var outcome: Outcome
-
-    public init(code: Int, flavor: PBSFlavor) {
-        self.code = code
-        let entry = (Self.common[code] ?? (flavor == .openPBS ? Self.openPBS[code] : Self.torque[code]))
-        name = entry?.name
-        outcome = entry?.outcome ?? .failed
-    }
-
-    public var description: String {
-        "\(code) (\(name.map { "JOB_EXEC_\($0)" } ?? "an unknown PBS code"))"
-    }
-
-    private typealias Table = [Int: (name: String, outcome: Outcome)]
-
-    /// -1 to -7 mean the same to both flavors.
-    private static let common: Table = [
-        -1: ("FAIL1", .failed), -2: ("FAIL2", .failed), -3: ("RETRY", .requeued), -4: ("INITABT", .failed),
-        -5: ("INITRST", .failed), -6: ("INITRMG", .failed), -7: ("BADRESRT", .failed),
-    ]
-
-    private static let openPBS: Table = [
-        -10: ("FAILUID", .failed), -11: ("RERUN", .requeued), -12: ("CHKP", .failed), -13: ("FAIL_PASSWORD", .failed),
-        -14: ("RERUN_SIS_FAIL", .requeued), -15: ("QUERST", .requeued), -16: ("FAILHOOK_RERUN", .requeued),
-        -17: ("FAILHOOK_DELETE", .failed), -18: ("HOOK_RERUN", .requeued), -19: ("HOOK_DELETE", .failed),
-        -20: ("RERUN_MS_FAIL", .requeued), -21: ("FAIL_SECURITY", .failed), -22: ("HOOKERROR", .failed),
-        -23: ("FAIL_KRB5", .failed), -24: ("KILL_NCPUS_BURST", .failed), -25: ("KILL_NCPUS_SUM", .failed),
-        -26: ("KILL_VMEM", .overMemoryLimit), -27: ("KILL_MEM", .overMemoryLimit), -28: ("KILL_CPUT", .overTimeLimit),
-        -29: ("KILL_WALLTIME", .overTimeLimit), -30: ("JOINJOB", .failed),
-    ]
-
-    private static let torque: Table = [
-        -8: ("CMDFAIL", .failed), -9: ("STDOUTFAIL", .failed), -10: ("OVERLIMIT_MEM", .overMemoryLimit),
-        -11: ("OVERLIMIT_WT", .overTimeLimit), -12: ("OVERLIMIT_CPUT", .overTimeLimit),
-    ]
 }

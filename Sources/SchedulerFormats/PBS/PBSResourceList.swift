@@ -2,7 +2,7 @@
 /// commas, such as `cput=00:10:02,mem=5242880kb,ncpus=8,vmem=6291456kb,walltime=00:20:00`.
 ///
 /// MoM builds these strings in a 2,048-byte buffer and skips, without a word, each pair that
-/// no longer fits, leaving stray commas: any name may be missing. A string that reaches
+/// no longer fits (OpenPBS leaves its comma behind): any name may be missing. A string that reaches
 /// ``cutLength`` may also have been cut mid-value on its way (a wrapper copying it through a
 /// buffer of the same size), where `mem=52428` would read as 52 KB: its last pair is dropped
 /// rather than trusted.
@@ -17,6 +17,7 @@ public struct PBSResourceList: Sendable, Hashable {
     /// `resources_used`, `Resource_List`: named in errors.
     public let field: String
 
+    /// Never fails: a pair without `=` is skipped, and values are only read on request.
     public init(parsing text: String, field: String) {
         self.field = field
         var pairs = text.split(separator: ",", omittingEmptySubsequences: true)

@@ -4,6 +4,7 @@ public enum PBSSize {
     /// Bytes in a word, as MoM counts them on 64-bit Linux.
     public static let wordBytes: Int64 = 8
 
+    /// The value in bytes; `field` names it in the error. Sizes past `Int64.max` are errors.
     public static func bytes(_ text: String, field: String) throws(SchedulerFormatError) -> Int64 {
         func failure(_ reason: String) -> SchedulerFormatError {
             SchedulerFormatError(field: field, value: text, reason: reason)
