@@ -74,8 +74,23 @@ kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=""
 
+# Admins copy these into mom_priv or /etc/slurm/prolog.d, where they outlive the package.
+install -d "$work/left-behind"
+cp -p /usr/libexec/hpc-obs/pbs/prologue /usr/libexec/hpc-obs/pbs/epilogue "$work/left-behind/"
+cp -p /usr/libexec/hpc-obs/prolog.d/50-hpc-obs "$work/left-behind/slurm-prolog"
+cp -p /usr/libexec/hpc-obs/epilog.d/50-hpc-obs "$work/left-behind/slurm-epilog"
 dpkg -r hpc-job-observability >/dev/null
 check "remove keeps the data and the settings" yes sh -c "[ -d /var/lib/hpc-obs ] && [ -f /etc/hpc-obs/hpc-obs.conf ] && [ ! -e /usr/bin/hpc-obs-server ] && echo yes"
+left_behind() { # wrapper, arguments...
+    local status=0 output
+    output=$(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin SLURM_SCRIPT_CONTEXT=prolog_slurmd SLURM_JOB_ID=4243 \
+        "$work/left-behind/$1" "${@:2}" 2>&1 </dev/null) || status=$?
+    echo "exit $status output '$output'"
+}
+check "a PBS prologue left behind in mom_priv exits 0 and writes nothing" "exit 0 output ''" left_behind prologue 1.pbs alice users
+check "so does the epilogue" "exit 0 output ''" left_behind epilogue 1.pbs alice users x 1 "" "" workq null 0
+slurm_wrappers_left_behind() { echo "$(left_behind slurm-prolog) $(left_behind slurm-epilog)"; }
+check "and the Slurm prolog.d and epilog.d wrappers" "exit 0 output '' exit 0 output ''" slurm_wrappers_left_behind
 dpkg --purge hpc-job-observability >/dev/null
 leftovers() {
     ls -d /etc/hpc-obs /var/lib/hpc-obs /var/spool/hpc-obs /usr/libexec/hpc-obs /usr/share/hpc-obs /usr/share/doc/hpc-job-observability 2>/dev/null
