@@ -57,6 +57,8 @@ import os, subprocess, sys, time
 runs, work, bin_dir, port, refused, silent = int(sys.argv[1]), sys.argv[2], sys.argv[3], *map(int, sys.argv[4:7])
 
 def run(argv, url, job, count):
+    # A spool of its own per case: a hook that delivers replays whatever an earlier case spooled.
+    spool = f"{work}/spool-{job}"
     times, peaks, failures = [], [], 0
     for index in range(count):
         # Peak RSS from GNU time on a tenth of the runs: a child's ru_maxrss as seen from
@@ -65,7 +67,7 @@ def run(argv, url, job, count):
         env = {
             "SLURM_SCRIPT_CONTEXT": "prolog_slurmd", "SLURM_JOB_ID": str(job + index), "SLURM_JOB_USER": "alice",
             "SLURM_JOB_UID": "1000", "SLURM_JOB_PARTITION": "debug", "SLURMD_NODENAME": "cn01",
-            "SLURM_CLUSTER_NAME": "bench", "HPC_OBS_URL": url, "HPC_OBS_SPOOL_DIR": f"{work}/spool",
+            "SLURM_CLUSTER_NAME": "bench", "HPC_OBS_URL": url, "HPC_OBS_SPOOL_DIR": spool,
             "HPC_OBS_CONFIG": f"{work}/hpc-obs.conf",
         }
         arguments = [argument.replace("{job}", str(job + index)) for argument in argv]
@@ -80,7 +82,8 @@ def run(argv, url, job, count):
         failures += status != 0
     times.sort()
     pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]
-    return pick(0.5), pick(0.99), max(peaks), failures
+    spooled = len([n for n in os.listdir(spool) if n.endswith(".json")]) if os.path.isdir(spool) else 0
+    return pick(0.5), pick(0.99), max(peaks), failures, spooled
 
 cases = [
     ("/bin/true", ["/bin/true"], f"http://127.0.0.1:{port}", runs),
@@ -95,14 +98,15 @@ cases = [
     ], f"http://127.0.0.1:{port}", runs),
 ]
 results = {}
-print(f"{'case':<40} {'runs':>5} {'p50_ms':>8} {'p99_ms':>8} {'peak_rss_MB':>12} {'exit≠0':>7}")
+print(f"{'case':<40} {'runs':>5} {'p50_ms':>8} {'p99_ms':>8} {'peak_rss_MB':>12} {'exit≠0':>7} {'spooled':>8}")
 for job, (name, argv, url, count) in enumerate(cases):
     results[name] = run(argv, url, 1_000_000 * (job + 1), count)
-    p50, p99, peak, failures = results[name]
-    print(f"{name:<40} {count:>5} {p50:>8.1f} {p99:>8.1f} {peak:>12.1f} {failures:>7}")
+    p50, p99, peak, failures, spooled = results[name]
+    print(f"{name:<40} {count:>5} {p50:>8.1f} {p99:>8.1f} {peak:>12.1f} {failures:>7} {spooled:>8}")
 healthy, curl = results["hpc-obs-prolog, service healthy"], results["curl shell hook"]
 print(f"healthy p50 / curl hook p50 = {healthy[0] / curl[0]:.2f}×")
-spooled = len([n for n in os.listdir(f"{work}/spool") if n.endswith(".json")])
-print(f"spooled while the service was unreachable: {spooled} (expected {runs + min(runs, 20)})")
+print(f"PBS epilogue p50 / curl hook p50 = {results['hpc-obs-epilog, PBS epilogue, healthy'][0] / curl[0]:.2f}×")
+unreachable = [results[name] for name in ("hpc-obs-prolog, connection refused", "hpc-obs-prolog, service never answers")]
+print(f"spooled while the service was unreachable: {sum(r[4] for r in unreachable)} (expected {runs + min(runs, 20)})")
 print("Targets: p50 ≤ 1.0× the curl hook and ≤ 20 ms; service down ≤ 2.1 s, exit 0; RSS ≤ 20 MB.")
 PY
