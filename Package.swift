@@ -188,6 +188,7 @@ let package = Package(
         .target(
             name: "ObservabilityAPI",
             dependencies: [
+                "ObservabilityCore",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
             swiftSettings: [.unsafeFlags(["-suppress-warnings"])],

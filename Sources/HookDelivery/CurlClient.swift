@@ -1,5 +1,6 @@
 import CCurl
 public import SchedulerHooks
+import ObservabilityCore
 import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -56,7 +57,7 @@ public struct CurlClient: HTTPPoster {
         let response = ResponseBuffer()
         let context = Unmanaged.passRetained(response)
         defer { context.release() }
-        let milliseconds = max(1, Int(timeoutSeconds * 1_000))
+        let milliseconds = max(1, Int(saturating: min(timeoutSeconds, 86_400) * 1_000))
 
         let code: CURLcode = body.withUnsafeBytes { raw in
             hpc_curl_setopt_string(handle, CURLOPT_URL, url)

@@ -32,13 +32,16 @@ public struct ProcSource: JobUsageSource {
                 guard let stat = Self.cpuTicks(FileBytes.text("\(procRoot)/\(pid)/stat") ?? ""),
                       let resident = Self.residentKiB(FileBytes.text("\(procRoot)/\(pid)/status") ?? "")
                 else { continue }
-                ticks += stat
-                residentKiB += resident
+                // Saturating: the figures are read from files, and 10,000 processes of a job
+                // must not overflow the sum however odd one of them is.
+                ticks = ticks.addingReportingOverflow(stat).overflow ? .max : ticks + stat
+                residentKiB = residentKiB.addingReportingOverflow(resident).overflow ? .max : residentKiB + resident
                 found = true
             }
             guard found else { return nil }
             let gpus = pids.lazy.compactMap { ProcessEnvironment(pid: String($0), procRoot: procRoot) }.first?.gpuIndices ?? []
-            return JobUsageReading(jobID: jobID, cpuSeconds: Double(ticks) / ticksPerSecond, memoryBytes: residentKiB * 1_024, gpuIndices: gpus)
+            let (bytes, overflow) = residentKiB.multipliedReportingOverflow(by: 1_024)
+            return JobUsageReading(jobID: jobID, cpuSeconds: Double(ticks) / ticksPerSecond, memoryBytes: overflow ? .max : bytes, gpuIndices: gpus)
         }
     }
 
@@ -51,7 +54,7 @@ public struct ProcSource: JobUsageSource {
         guard fields.count > 14 else { return nil }
         var total: Int64 = 0
         for index in 11...14 {
-            guard let value = Int64(fields[index]) else { return nil }
+            guard let value = Int64(fields[index]), value >= 0, !total.addingReportingOverflow(value).overflow else { return nil }
             total += value
         }
         return total
@@ -63,9 +66,12 @@ public struct ProcSource: JobUsageSource {
         for line in status.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, ["RssAnon", "RssShmem", "VmRSS"].contains(parts[0]) else { continue }
-            values[parts[0]] = Int64(parts[1].split { $0 == " " || $0 == "\t" }.first ?? "")
+            values[parts[0]] = Int64(parts[1].split { $0 == " " || $0 == "\t" }.first ?? "").flatMap { $0 >= 0 ? $0 : nil }
         }
-        if let anon = values["RssAnon"] { return anon + (values["RssShmem"] ?? 0) }
+        if let anon = values["RssAnon"] {
+            let (sum, overflow) = anon.addingReportingOverflow(values["RssShmem"] ?? 0)
+            return overflow ? .max : sum
+        }
         return values["VmRSS"]
     }
 }

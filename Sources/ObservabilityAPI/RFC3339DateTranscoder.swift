@@ -1,25 +1,27 @@
 public import Foundation
+import ObservabilityCore
 public import OpenAPIRuntime
 
-/// Decodes RFC 3339 times with or without fractional seconds; encodes with milliseconds only
-/// when the time has them, so whole-second times read back exactly as they were sent.
+/// Reads times with the service's one RFC 3339 grammar (four-digit years, so a query such as
+/// `since=300000-01-01T00:00:00Z` is a 400); whether a time is one the service keeps is the
+/// core's rule, checked where the field is known. Writes them with milliseconds only when the
+/// time has a fraction, so whole-second times read back exactly as they were sent.
 public struct RFC3339DateTranscoder: DateTranscoder {
     public init() {}
 
     public func encode(_ date: Date) throws -> String {
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: date.timeIntervalSince1970.rounded(.down) != date.timeIntervalSince1970)
-        return date.formatted(style)
+        RFC3339.format(date)
     }
 
     public func decode(_ text: String) throws -> Date {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
-            return date
+        guard let date = RFC3339.parse(text) else {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: [],
+                    debugDescription: "'\(text.prefix(RFC3339.maxBytes))' is not an RFC 3339 date-time such as 2026-11-29T08:00:00Z"
+                )
+            )
         }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) {
-            return date
-        }
-        throw DecodingError.dataCorrupted(
-            DecodingError.Context(codingPath: [], debugDescription: "'\(text)' is not an RFC 3339 date-time such as 2026-11-29T08:00:00Z")
-        )
+        return date
     }
 }

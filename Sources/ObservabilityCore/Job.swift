@@ -83,7 +83,7 @@ extension Job {
             try JobLimits.validateRange(requestedCPUs, field: "requestedCpus", JobLimits.requestedCPURange)
         }
         if let requestedMemoryBytes {
-            try JobLimits.validateRange(requestedMemoryBytes, field: "requestedMemoryBytes", 0...Int64.max)
+            try JobLimits.validateMemory(requestedMemoryBytes, field: "requestedMemoryMb")
         }
         if let requestedGPUs {
             try JobLimits.validateRange(requestedGPUs, field: "requestedGpus", JobLimits.requestedGPURange)

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// The limits every stored value obeys, and the checks that enforce them.
@@ -17,6 +17,18 @@ public enum JobLimits {
     public static let requestedCPURange = 1...10_000_000
     public static let requestedGPURange = 0...1_000_000
     public static let exitCodeRange = Int(Int32.min)...Int(Int32.max)
+    /// Memory in bytes, requested or used: up to 1 EiB, which a MiB figure in JSON (2^40 MiB)
+    /// carries exactly, so a value a hook keeps is never one the server refuses.
+    public static let memoryBytesRange: ClosedRange<Int64> = 0...(1 << 60)
+    /// CPU use in percent of one core: 100 % for each CPU the largest job may ask for.
+    public static let maxCPUUsagePercent = 100 * Double(requestedCPURange.upperBound)
+    /// CPU seconds on one node: ten million cores for a thousand years is far below this, and
+    /// the sum over 100,000 nodes stays finite.
+    public static let maxCPUSeconds = 1e15
+    /// The instants the service keeps, from the Unix epoch to the start of 2200: every time it
+    /// takes in (REST, events, hooks, the poller, the spool) is checked against them, so that
+    /// no conversion to the store's microseconds can overflow.
+    public static let timeRange = Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 7_258_118_400)
     /// Characters a job id may not contain, beyond whitespace and control characters: they would
     /// need escaping in the `/v1/jobs/{jobId}` path or in shells.
     static let forbiddenInJobID: Set<UInt8> = Set("/?#%\\\"'`".utf8)
@@ -89,9 +101,23 @@ public enum JobLimits {
         }
     }
 
-    static func validateTime(_ time: Date, field: String) throws(ValidationError) {
+    /// A time within ``timeRange``.
+    public static func validateTime(_ time: Date, field: String) throws(ValidationError) {
         guard time.timeIntervalSince1970.isFinite else {
             throw ValidationError(.notFinite, field: field, "is not a valid time")
+        }
+        guard timeRange.contains(time) else {
+            throw ValidationError(.outOfRange, field: field, "must be between \(timeRangeDescription), got \(RFC3339.format(time))")
+        }
+    }
+
+    /// ``timeRange`` as the errors state it.
+    public static let timeRangeDescription = "\(RFC3339.format(timeRange.lowerBound)) and \(RFC3339.format(timeRange.upperBound))"
+
+    /// Memory in bytes within ``memoryBytesRange``, named in MiB as the API spells it.
+    static func validateMemory(_ bytes: Int64, field: String) throws(ValidationError) {
+        guard memoryBytesRange.contains(bytes) else {
+            throw ValidationError(.outOfRange, field: field, "must be between 0 and \(MemorySize.maxMiB) MiB (1 EiB), got \(MemorySize.mebibytes(fromBytes: bytes)) MiB")
         }
     }
 }

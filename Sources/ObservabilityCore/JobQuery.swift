@@ -80,6 +80,8 @@ public struct SampleQuery: Sendable, Hashable {
         guard (0...SampleQuery.maxLimit).contains(limit) else {
             throw ValidationError(.outOfRange, field: "limit", "must be between 0 and \(SampleQuery.maxLimit), got \(limit)")
         }
+        if let from { try JobLimits.validateTime(from, field: "from") }
+        if let to { try JobLimits.validateTime(to, field: "to") }
         if let from, let to, to < from {
             throw ValidationError(.inconsistent, field: "to", "'to' is before 'from'")
         }

@@ -15,12 +15,10 @@ public struct JobUsageTotals: Sendable, Hashable {
     public func validate() throws(ValidationError) {
         try JobLimits.validateJobID(jobID, field: "jobId")
         try JobLimits.validateName(node, field: "node", maxBytes: JobLimits.maxNameBytes)
-        guard cpuSeconds.isFinite, cpuSeconds >= 0 else {
-            throw ValidationError(.outOfRange, field: "cpuSeconds", "CPU seconds are a finite number ≥ 0, got \(cpuSeconds)")
+        guard cpuSeconds.isFinite, cpuSeconds >= 0, cpuSeconds <= JobLimits.maxCPUSeconds else {
+            throw ValidationError(.outOfRange, field: "cpuSeconds", "CPU seconds are a finite number from 0 to \(JobLimits.maxCPUSeconds), got \(cpuSeconds)")
         }
-        guard peakMemoryBytes >= 0 else {
-            throw ValidationError(.outOfRange, field: "peakMemoryMb", "peak memory is ≥ 0, got \(peakMemoryBytes)")
-        }
+        try JobLimits.validateMemory(peakMemoryBytes, field: "peakMemoryMb")
     }
 }
 

@@ -27,7 +27,7 @@ extension LifecycleEvent {
             event.requestedCPUs = nil
         }
         if let bytes = requestedMemoryBytes,
-           !keep({ () throws(ValidationError) in try JobLimits.validateRange(bytes, field: "requestedMemoryMb", 0...Int64.max) }) {
+           !keep({ () throws(ValidationError) in try JobLimits.validateMemory(bytes, field: "requestedMemoryMb") }) {
             event.requestedMemoryBytes = nil
         }
         if let gpus = requestedGPUs,

@@ -128,6 +128,8 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
         }
         try JobLimits.validateJobID(jobID, field: "jobId")
         try JobLimits.validateTime(time, field: "time")
+        if let submitTime { try JobLimits.validateTime(submitTime, field: "submitTime") }
+        if let startTime { try JobLimits.validateTime(startTime, field: "startTime") }
         try validateUsage()
         if let finalState {
             guard kind == .ended else {

@@ -34,8 +34,8 @@ public struct MetricSample: Sendable, Hashable {
         guard cpuUsage.isFinite else {
             throw ValidationError(.notFinite, field: "cpuUsage", "must be a finite number")
         }
-        guard cpuUsage >= 0 else {
-            throw ValidationError(.outOfRange, field: "cpuUsage", "must not be negative, got \(cpuUsage)")
+        guard cpuUsage >= 0, cpuUsage <= JobLimits.maxCPUUsagePercent else {
+            throw ValidationError(.outOfRange, field: "cpuUsage", "must be between 0 and \(JobLimits.maxCPUUsagePercent) %, got \(cpuUsage)")
         }
         if let allocatedCPUs, cpuUsage > 100 * Double(allocatedCPUs) {
             throw ValidationError(
@@ -44,9 +44,7 @@ public struct MetricSample: Sendable, Hashable {
                 "\(cpuUsage) % exceeds 100 % per allocated CPU (\(allocatedCPUs) CPUs allow at most \(100 * allocatedCPUs) %)"
             )
         }
-        guard memoryBytes >= 0 else {
-            throw ValidationError(.outOfRange, field: "memoryUsageMb", "must not be negative")
-        }
+        try JobLimits.validateMemory(memoryBytes, field: "memoryUsageMb")
         if let gpuUsage {
             guard gpuUsage.isFinite else {
                 throw ValidationError(.notFinite, field: "gpuUsage", "must be a finite number")

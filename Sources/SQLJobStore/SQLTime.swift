@@ -7,8 +7,14 @@ import Foundation
 /// Times are stored as integer microseconds since the Unix epoch in both backends: exact,
 /// indexable, and free of time zone and text-format differences.
 enum SQLTime {
+    /// Saturates instead of trapping: the core refuses times outside `JobLimits.timeRange`
+    /// before they reach a store, and this keeps a time that slipped past (a filter, a bug)
+    /// from ending the process.
     static func microseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let value = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        if let exact = Int64(exactly: value) { return exact }
+        if value.isNaN { return 0 }
+        return value < 0 ? .min : .max
     }
 
     static func date(microseconds: Int64) -> Date {

@@ -52,11 +52,11 @@ public enum EventWireFormat {
             account: event.account,
             cluster: event.cluster,
             requestedCpus: event.requestedCPUs,
-            requestedMemoryMb: event.requestedMemoryBytes.map { Double($0) / 1_048_576 },
+            requestedMemoryMb: event.requestedMemoryBytes.map(MemorySize.mebibytes(fromBytes:)),
             requestedGpus: event.requestedGPUs,
             submitTime: event.submitTime.map(format),
             startTime: event.startTime.map(format),
-            usage: event.usage.map { WireUsage(node: $0.node, cpuSeconds: $0.cpuSeconds, peakMemoryMb: Double($0.peakMemoryBytes) / 1_048_576) }
+            usage: event.usage.map { WireUsage(node: $0.node, cpuSeconds: $0.cpuSeconds, peakMemoryMb: MemorySize.mebibytes(fromBytes: $0.peakMemoryBytes)) }
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -76,13 +76,16 @@ public enum EventWireFormat {
     }
 
     /// An event from a spooled body; nil when the file is not one (truncated, edited).
+    ///
+    /// A memory figure the service would not keep is left out rather than converted (a spool
+    /// file is outside data: an edited or old one must not trap the reader); the rest of the
+    /// event is checked by its consumer as any other event is.
     public static func decode(_ bytes: [UInt8]) -> LifecycleEvent? {
         guard let wire = try? JSONDecoder().decode(WireEvent.self, from: Data(bytes)),
-              let time = parse(wire.time)
+              let time = RFC3339.parse(wire.time)
         else { return nil }
         var usage: LifecycleEvent.Usage?
-        if let wireUsage = wire.usage {
-            guard let bytes = try? MemorySize.bytes(fromMiB: wireUsage.peakMemoryMb, field: "usage.peakMemoryMb") else { return nil }
+        if let wireUsage = wire.usage, let bytes = try? MemorySize.bytes(fromMiB: wireUsage.peakMemoryMb, field: "usage.peakMemoryMb") {
             usage = LifecycleEvent.Usage(node: wireUsage.node, cpuSeconds: wireUsage.cpuSeconds, peakMemoryBytes: bytes)
         }
         return LifecycleEvent(
@@ -99,20 +102,15 @@ public enum EventWireFormat {
             account: wire.account,
             cluster: wire.cluster,
             requestedCPUs: wire.requestedCpus,
-            requestedMemoryBytes: wire.requestedMemoryMb.map { Int64(($0 * 1_048_576).rounded()) },
+            requestedMemoryBytes: wire.requestedMemoryMb.flatMap { try? MemorySize.bytes(fromMiB: $0, field: "requestedMemoryMb") },
             requestedGPUs: wire.requestedGpus,
-            submitTime: wire.submitTime.flatMap(parse),
-            startTime: wire.startTime.flatMap(parse),
+            submitTime: wire.submitTime.flatMap(RFC3339.parse),
+            startTime: wire.startTime.flatMap(RFC3339.parse),
             usage: usage
         )
     }
 
     private static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    private static func parse(_ text: String) -> Date? {
-        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+        RFC3339.format(date)
     }
 }

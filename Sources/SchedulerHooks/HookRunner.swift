@@ -45,7 +45,7 @@ public enum HookRunner {
         }
         let (settings, settingProblems) = HookSettings.resolve(file: fileValues, environment: environment)
         problems += settingProblems
-        let deadline = start + .milliseconds(Int64(settings.timeoutSeconds * 1_000))
+        let deadline = start + .milliseconds(Int64(saturating: settings.timeoutSeconds * 1_000))
         hpc_watchdog_arm(max(0.001, (deadline - .now).seconds))
 
         let event: LifecycleEvent
@@ -62,7 +62,9 @@ public enum HookRunner {
 
         let spool = EventSpool(directory: settings.spoolDirectory)
         let body = EventWireFormat.encode(event)
-        let nanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
+        // Saturates past 2262, where nanoseconds since 1970 no longer fit: a wrong clock
+        // must cost the file name's order, not the job.
+        let nanoseconds = Int64(saturating: Date().timeIntervalSince1970 * 1e9)
         let fileName = EventSpool.fileName(nanoseconds: nanoseconds, process: getpid(), sequence: 0)
         _ = body.withUnsafeBufferPointer { buffer in
             hpc_watchdog_set_pending(settings.spoolDirectory, fileName, buffer.baseAddress, buffer.count)

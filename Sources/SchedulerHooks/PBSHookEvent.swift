@@ -131,7 +131,7 @@ public enum PBSHookEvent {
             String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F }.prefix(limit)))
         }
         let script = arguments.role == .prolog ? "prologue" : "epilogue"
-        let milliseconds = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
+        let milliseconds = Int64(saturating: (now.timeIntervalSince1970 * 1_000).rounded(.down))
         return "pbs:\(printable(arguments.jobID, 128)):\(script):\(printable(node, 64)):\(milliseconds)"
     }
 

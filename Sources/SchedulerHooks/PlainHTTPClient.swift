@@ -155,7 +155,7 @@ public struct PlainHTTPClient: HTTPPoster {
             let milliseconds = deadline.millisecondsLeft
             guard milliseconds > 0 else { return false }
             var entry = pollfd(fd: fd, events: events, revents: 0)
-            let ready = poll(&entry, 1, Int32(milliseconds))
+            let ready = poll(&entry, 1, Int32(clamping: milliseconds))
             if ready > 0 { return true }
             if ready == 0 { return false }
             if errno != EINTR { return false }
@@ -168,7 +168,7 @@ struct Deadline {
     let end: ContinuousClock.Instant
 
     init(seconds: Double) {
-        end = .now + .milliseconds(Int64(max(0, seconds) * 1_000))
+        end = .now + .milliseconds(Int64(saturating: min(max(0, seconds), 86_400) * 1_000))
     }
 
     var hasPassed: Bool { ContinuousClock.now >= end }

@@ -121,7 +121,10 @@ public enum SlurmHookEvent {
                 guard pieces[1].hasPrefix("x"), pieces[1].hasSuffix(")"), let count = Int(pieces[1].dropFirst().dropLast()) else { return nil }
                 nodes = count
             }
-            total += cpus * nodes
+            let (product, productOverflow) = cpus.multipliedReportingOverflow(by: nodes)
+            let (sum, sumOverflow) = total.addingReportingOverflow(product)
+            guard cpus >= 0, nodes >= 0, !productOverflow, !sumOverflow else { return nil }
+            total = sum
         }
         return total > 0 ? total : nil
     }

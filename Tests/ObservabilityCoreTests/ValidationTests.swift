@@ -45,10 +45,16 @@ struct ValidationTests {
         #expect(field(job) == "requestedGpus")
         job = base
         job.requestedMemoryBytes = -1
-        #expect(field(job) == "requestedMemoryBytes")
+        #expect(field(job) == "requestedMemoryMb")
+        job = base
+        job.requestedMemoryBytes = (1 << 60) + 1
+        #expect(field(job) == "requestedMemoryMb")
         job = base
         job.submitTime = Date(timeIntervalSince1970: .nan)
         #expect(field(job) == "submitTime")
+        job = base
+        job.startTime = Date(timeIntervalSince1970: 1e13)
+        #expect(field(job) == "startTime")
     }
 
     @Test func userNamesMayBeUTF8() throws {

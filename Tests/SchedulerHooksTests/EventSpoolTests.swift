@@ -53,4 +53,23 @@ struct EventSpoolTests {
         #expect(error?.path == "/proc/hpc-obs-cannot-exist/spool")
         #expect(error?.description.contains("cannot create directory") == true)
     }
+
+    /// Spool files are outside data: an edited or planted one once trapped its reader (a MiB
+    /// figure near 2^63 bytes) and a six-digit year was read as a time.
+    @Test func aHostileSpoolFileIsReadWithoutTrapping() throws {
+        func decode(_ fields: String) -> LifecycleEvent? {
+            EventWireFormat.decode(Array(#"{"eventId":"e","jobId":"1","kind":"started","time":"2026-11-29T08:00:00Z","user":"u"\#(fields)}"#.utf8))
+        }
+        #expect(decode("")?.jobID == "1")
+        for memory in ["8796093022208", "8796093022207.999", "1e300", "-1"] {
+            let event = try #require(decode(#","requestedMemoryMb":\#(memory),"usage":{"node":"n","cpuSeconds":1,"peakMemoryMb":\#(memory)}"#))
+            #expect(event.requestedMemoryBytes == nil)
+            #expect(event.usage == nil)
+        }
+        #expect(decode(#","exitCode":1e30"#) == nil)
+        #expect(decode(#","requestedCpus":9223372036854775808"#) == nil)
+        #expect(EventWireFormat.decode(Array(#"{"eventId":"e","jobId":"1","kind":"started","time":"300000-01-01T00:00:00Z","user":"u"}"#.utf8)) == nil)
+        let far = try #require(EventWireFormat.decode(Array(#"{"eventId":"e","jobId":"1","kind":"started","time":"9999-01-01T00:00:00Z","user":"u"}"#.utf8)))
+        #expect(throws: ValidationError.self) { try far.validate() }
+    }
 }

@@ -192,4 +192,22 @@ struct PBSHookEventTests {
         let second = PBSHookEvent.make(prologue, environment: [:], now: now.addingTimeInterval(60), hostName: "cn7").event
         #expect(first.id != second.id)
     }
+
+    /// `mem=9007199254740991kb` fits in 64 bits, so the hook kept it, but as MiB it was past
+    /// what the server takes: the event was refused and the job never recorded. The hook and
+    /// the server now share one limit, so the size costs only itself.
+    @Test func aSizePastTheServersLimitCostsOnlyItself() throws {
+        let list = "mem=9007199254740991kb,ncpus=2"
+        let used = "cput=00:00:10,mem=9007199254740991kb,walltime=00:00:20"
+        let arguments = try PBSHookArguments(role: .epilog, arguments: ["9.pbs01", "alice", "users", "big", "1", list, used, "workq", "null", "0"], environment: [:])
+        let made = PBSHookEvent.make(arguments, environment: [:], now: now, hostName: "cn7").event
+        let (kept, dropped) = made.keepingValidFields()
+        #expect(kept.requestedMemoryBytes == nil)
+        #expect(kept.usage == nil)
+        #expect(kept.requestedCPUs == 2)
+        #expect(Set(dropped.map(\.field)) == ["requestedMemoryMb", "usage.peakMemoryMb"])
+        #expect(throws: Never.self) { try kept.validate() }
+        // What the hook sends is what the server's own decoding reads back.
+        #expect(EventWireFormat.decode(EventWireFormat.encode(kept)) == kept)
+    }
 }

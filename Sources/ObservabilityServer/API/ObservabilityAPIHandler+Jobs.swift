@@ -12,6 +12,8 @@ extension ObservabilityAPIHandler {
             if let user = query.user { try JobLimits.validateName(user, field: "user", maxBytes: JobLimits.maxUserBytes) }
             if let node = query.node { try JobLimits.validateName(node, field: "node") }
             if let partition = query.partition { try JobLimits.validateName(partition, field: "partition") }
+            if let since = query.since { try JobLimits.validateTime(since, field: "since") }
+            if let until = query.until { try JobLimits.validateTime(until, field: "until") }
         }
         let filter = JobFilter(
             state: query.state.map(JobState.init),

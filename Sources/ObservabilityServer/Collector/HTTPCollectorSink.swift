@@ -103,7 +103,7 @@ actor HTTPCollectorSink: CollectorSink {
     static func samplesJSON(_ samples: [MetricSample]) -> [UInt8] {
         let bodies = samples.map { sample in
             SampleBody(
-                timestamp: sample.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
+                timestamp: RFC3339.format(sample.time),
                 cpuUsage: sample.cpuUsage,
                 memoryUsageMb: MemorySize.mebibytes(fromBytes: sample.memoryBytes),
                 gpuUsage: sample.gpuUsage,

@@ -1,0 +1,176 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// RFC 3339 times, read and written by hand: one strict grammar for every time the service
+/// takes in (REST bodies and queries, spooled events), and no calendar or locale machinery in
+/// a hook's start-up path.
+///
+/// Reading accepts `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with a four-digit year, `t`/`z`
+/// in either case, and a space for `T` (RFC 3339 §5.6 allows it). Whether the time is one the
+/// service keeps is a separate rule: ``JobLimits/validateTime(_:field:)``.
+public enum RFC3339 {
+    /// Longer texts are refused before they are read: the longest time the grammar can hold
+    /// with a nanosecond fraction is 35 bytes.
+    public static let maxBytes = 64
+
+    /// The instant `text` names, or nil when it is not an RFC 3339 date-time.
+    public static func parse(_ text: some StringProtocol) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.count <= maxBytes else { return nil }
+        var reader = Reader(bytes: bytes)
+        guard let year = reader.digits(4), reader.take(UInt8(ascii: "-")),
+              let month = reader.digits(2), reader.take(UInt8(ascii: "-")),
+              let day = reader.digits(2),
+              reader.takeAny([UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")]),
+              let hour = reader.digits(2), reader.take(UInt8(ascii: ":")),
+              let minute = reader.digits(2), reader.take(UInt8(ascii: ":")),
+              let second = reader.digits(2)
+        else { return nil }
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+              hour <= 23, minute <= 59, second <= 60
+        else { return nil }
+
+        var fraction = 0.0
+        if reader.take(UInt8(ascii: ".")) {
+            var scale = 0.1
+            var count = 0
+            while let digit = reader.digit() {
+                fraction += Double(digit) * scale
+                scale /= 10
+                count += 1
+            }
+            guard count > 0 else { return nil }
+        }
+
+        var offsetSeconds: Int64 = 0
+        if reader.takeAny([UInt8(ascii: "Z"), UInt8(ascii: "z")]) {
+            offsetSeconds = 0
+        } else if let sign = reader.peek(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            reader.advance()
+            guard let offsetHours = reader.digits(2), reader.take(UInt8(ascii: ":")), let offsetMinutes = reader.digits(2),
+                  offsetHours <= 23, offsetMinutes <= 59
+            else { return nil }
+            offsetSeconds = Int64(offsetHours * 3_600 + offsetMinutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
+        } else {
+            return nil
+        }
+        guard reader.isAtEnd else { return nil }
+
+        // Four-digit years keep every term far inside Int64: no conversion here can overflow.
+        let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
+        let seconds = days * 86_400 + Int64(hour * 3_600 + minute * 60 + second) - offsetSeconds
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    /// `2026-11-29T08:00:00Z`, or with `fractionDigits` (1 to 6) digits of the second when the
+    /// time has a fraction: `2026-11-29T08:00:00.250Z`. The fraction is truncated, never
+    /// rounded up into the next second.
+    public static func format(_ date: Date, fractionDigits: Int = 3) -> String {
+        let interval = date.timeIntervalSince1970
+        // Times outside what a 64-bit count of microseconds holds (the store's range) are not
+        // times the service keeps; they are written as the nearest one it could.
+        let bounded = interval.isNaN ? 0 : min(max(interval, -9.2e12), 9.2e12)
+        let whole = bounded.rounded(.down)
+        var seconds = Int64(saturating: whole)
+        var days = seconds / 86_400
+        seconds -= days * 86_400
+        if seconds < 0 {
+            seconds += 86_400
+            days -= 1
+        }
+        let (year, month, day) = civilFromDays(days)
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+        text += pad(seconds / 3_600, 2) + ":" + pad(seconds % 3_600 / 60, 2) + ":" + pad(seconds % 60, 2)
+        let digits = min(max(fractionDigits, 1), 6)
+        if bounded != whole {
+            var scale: Int64 = 1
+            for _ in 0..<digits { scale *= 10 }
+            let fraction = min(Int64(saturating: (bounded - whole) * Double(scale)), scale - 1)
+            text += "." + pad(fraction, digits)
+        }
+        return text + "Z"
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value.magnitude)
+        let padded = digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
+        return value < 0 ? "-" + padded : padded
+    }
+
+    private static func isLeap(_ year: Int) -> Bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The inverse of ``daysFromCivil(year:month:day:)``.
+    static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var index = 0
+
+        var isAtEnd: Bool { index == bytes.count }
+
+        func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+        mutating func advance() { index += 1 }
+
+        mutating func take(_ byte: UInt8) -> Bool {
+            guard peek() == byte else { return false }
+            index += 1
+            return true
+        }
+
+        mutating func takeAny(_ choices: [UInt8]) -> Bool {
+            guard let byte = peek(), choices.contains(byte) else { return false }
+            index += 1
+            return true
+        }
+
+        mutating func digit() -> Int? {
+            guard let byte = peek(), byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            index += 1
+            return Int(byte - UInt8(ascii: "0"))
+        }
+
+        /// Exactly `count` decimal digits as a number.
+        mutating func digits(_ count: Int) -> Int? {
+            var value = 0
+            for _ in 0..<count {
+                guard let digit = digit() else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+    }
+}

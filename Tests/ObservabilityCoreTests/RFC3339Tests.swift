@@ -1,0 +1,80 @@
+import Foundation
+import ObservabilityCore
+import Testing
+
+@Suite("RFC 3339 times")
+struct RFC3339Tests {
+    @Test(arguments: [
+        ("2026-11-29T08:00:00Z", 1_795_939_200.0),
+        ("2026-11-29t08:00:00z", 1_795_939_200.0),
+        ("2026-11-29 08:00:00Z", 1_795_939_200.0),
+        ("2026-11-29T09:30:00+01:30", 1_795_939_200.0),
+        ("2026-11-29T03:00:00-05:00", 1_795_939_200.0),
+        ("2026-11-29T08:00:00.25Z", 1_795_939_200.25),
+        ("2026-11-29T08:00:00.123456789Z", 1_795_939_200.123456789),
+        ("1970-01-01T00:00:00Z", 0),
+        ("2024-02-29T00:00:00Z", 1_709_164_800),
+        ("2000-02-29T12:00:00Z", 951_825_600),
+        ("1969-12-31T23:59:59Z", -1),
+        ("9999-12-31T23:59:59Z", 253_402_300_799),
+    ])
+    func readsTheGrammar(text: String, seconds: Double) throws {
+        let date = try #require(RFC3339.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - seconds) < 1e-6)
+    }
+
+    @Test(arguments: [
+        "", "yesterday", "2026-11-29", "2026-11-29T08:00:00", "2026-11-29T08:00Z",
+        "300000-01-01T00:00:00Z", "+02026-11-29T08:00:00Z", "-2026-11-29T08:00:00Z",
+        "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z", "2026-02-29T00:00:00Z", "1900-02-29T00:00:00Z",
+        "2026-04-31T00:00:00Z", "2026-11-29T24:00:00Z", "2026-11-29T08:60:00Z", "2026-11-29T08:00:61Z",
+        "2026-11-29T08:00:00.Z", "2026-11-29T08:00:00+1:00", "2026-11-29T08:00:00+24:00", "2026-11-29T08:00:00+01:60",
+        "2026-11-29T08:00:00Z ", " 2026-11-29T08:00:00Z", "2026-11-29T08:00:00ZZ", "２０２６-11-29T08:00:00Z",
+        "2026-11-29T08:00:00." + String(repeating: "9", count: 60) + "Z",
+    ])
+    func refusesWhatIsNotATime(text: String) {
+        #expect(RFC3339.parse(text) == nil)
+    }
+
+    @Test func writesWholeSecondsBareAndFractionsTruncated() {
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200)) == "2026-11-29T08:00:00Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200.2509)) == "2026-11-29T08:00:00.250Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200.9996)) == "2026-11-29T08:00:00.999Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200.123456), fractionDigits: 6) == "2026-11-29T08:00:00.123456Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+    }
+
+    @Test func writingNeverTrapsWhateverTheDate() {
+        for seconds in [Double.nan, .infinity, -.infinity, 1e300, -1e300, 9.3e12, -9.3e12] {
+            #expect(!RFC3339.format(Date(timeIntervalSince1970: seconds)).isEmpty)
+        }
+    }
+
+    @Test func roundTripsEveryDayOfFourCenturiesToTheMillisecond() throws {
+        var seconds = -86_400.0 * 365
+        while seconds < 7_258_118_400 {
+            let date = Date(timeIntervalSince1970: seconds + 0.125)
+            let parsed = try #require(RFC3339.parse(RFC3339.format(date)))
+            #expect(abs(parsed.timeIntervalSince1970 - date.timeIntervalSince1970) < 1e-6)
+            seconds += 86_400 * 7 + 3_661
+        }
+    }
+
+    @Test func theKeptRangeIsRefusedOutsideWithTheFieldNamed() throws {
+        #expect(throws: Never.self) { try JobLimits.validateTime(Date(timeIntervalSince1970: 0), field: "time") }
+        #expect(throws: Never.self) { try JobLimits.validateTime(Date(timeIntervalSince1970: 7_258_118_400), field: "time") }
+        for seconds in [-1.0, 7_258_118_401, 1e18, .nan] {
+            let error = try #require(throws: ValidationError.self) { try JobLimits.validateTime(Date(timeIntervalSince1970: seconds), field: "time") }
+            #expect(error.field == "time")
+        }
+    }
+
+    @Test func saturatingConversionsNeverTrap() {
+        #expect(Int64(saturating: 1e30) == .max)
+        #expect(Int64(saturating: -1e30) == .min)
+        #expect(Int64(saturating: .nan) == 0)
+        #expect(Int64(saturating: 9_223_372_036_854_775_807.0) == .max)
+        #expect(Int64(saturating: -2.9) == -2)
+        #expect(Int(saturating: .infinity) == .max)
+    }
+}
