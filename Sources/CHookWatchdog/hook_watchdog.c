@@ -13,35 +13,55 @@
 #define PATH_BYTES 4096
 
 static char pending_directory[PATH_BYTES];
-static char pending_temp_path[PATH_BYTES];
-static char pending_final_path[PATH_BYTES];
+static char pending_temp_name[PATH_BYTES];
+static char pending_final_name[PATH_BYTES];
 static unsigned char *pending_data;
 static size_t pending_length;
 static volatile sig_atomic_t pending_ready;
 static volatile sig_atomic_t handler_running;
+/// The spool, opened when the event is set: the handler then works relative to it, as the
+/// Swift spool does, so nothing a member of the spool's group plants (a link named like the
+/// temporary file) can make it write elsewhere. -1 while the directory does not exist.
+static int pending_directory_fd = -1;
 
+static int open_directory(void) {
+    return open(pending_directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/// Only async-signal-safe calls: mkdir, open, openat, fchmod, write, fsync, renameat,
+/// unlinkat, close.
 static void spool_pending(void) {
-    mkdir(pending_directory, 0700);
-    int fd = open(pending_temp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int directory_fd = pending_directory_fd;
+    if (directory_fd < 0) {
+        mkdir(pending_directory, 0700);
+        directory_fd = open_directory();
+        if (directory_fd < 0) return;
+    }
+    int fd = openat(directory_fd, pending_temp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
     if (fd < 0) return;
+    fchmod(fd, 0640);
     size_t written = 0;
     while (written < pending_length) {
         ssize_t n = write(fd, pending_data + written, pending_length - written);
         if (n < 0) {
             if (errno == EINTR) continue;
             close(fd);
-            unlink(pending_temp_path);
+            unlinkat(directory_fd, pending_temp_name, 0);
             return;
         }
         written += (size_t)n;
     }
     if (fsync(fd) != 0) {
         close(fd);
-        unlink(pending_temp_path);
+        unlinkat(directory_fd, pending_temp_name, 0);
         return;
     }
     close(fd);
-    rename(pending_temp_path, pending_final_path);
+    if (renameat(directory_fd, pending_temp_name, directory_fd, pending_final_name) != 0) {
+        unlinkat(directory_fd, pending_temp_name, 0);
+        return;
+    }
+    fsync(directory_fd);
 }
 
 static void on_deadline(int signal_number) {
@@ -76,10 +96,13 @@ void hpc_watchdog_arm(double seconds) {
 
 int hpc_watchdog_set_pending(const char *directory, const char *name, const unsigned char *data, size_t length) {
     pending_ready = 0;
+    if (strchr(name, '/') != NULL) return -1;
     int length_of_directory = snprintf(pending_directory, PATH_BYTES, "%s", directory);
-    int temp = snprintf(pending_temp_path, PATH_BYTES, "%s/.watchdog-%ld-%s", directory, (long)getpid(), name);
-    int final = snprintf(pending_final_path, PATH_BYTES, "%s/%s", directory, name);
+    int temp = snprintf(pending_temp_name, PATH_BYTES, ".watchdog-%ld-%s", (long)getpid(), name);
+    int final = snprintf(pending_final_name, PATH_BYTES, "%s", name);
     if (length_of_directory < 0 || length_of_directory >= PATH_BYTES || temp < 0 || temp >= PATH_BYTES || final < 0 || final >= PATH_BYTES) return -1;
+    if (pending_directory_fd >= 0) close(pending_directory_fd);
+    pending_directory_fd = open_directory();
     unsigned char *copy = malloc(length > 0 ? length : 1);
     if (copy == NULL) return -1;
     memcpy(copy, data, length);

@@ -8,6 +8,29 @@ public enum Directory {
     public static func entries(_ path: String) -> [String] {
         guard let stream = opendir(path) else { return [] }
         defer { closedir(stream) }
+        return names(in: stream)
+    }
+
+    /// Names in the directory open as `descriptor`, which stays open and the caller's.
+    public static func entries(descriptor: Int32) -> [String] {
+        let copy = dup(descriptor)
+        guard copy >= 0 else { return [] }
+        guard let stream = fdopendir(copy) else {
+            close(copy)
+            return []
+        }
+        defer { closedir(stream) }
+        // The copy shares the position of `descriptor`: start from the top.
+        rewinddir(stream)
+        return names(in: stream)
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    private static func names(in stream: OpaquePointer) -> [String] {
         var names: [String] = []
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -16,10 +39,5 @@ public enum Directory {
             if name != ".", name != ".." { names.append(name) }
         }
         return names
-    }
-
-    public static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 }

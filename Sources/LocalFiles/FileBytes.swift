@@ -11,6 +11,12 @@ public enum FileBytes {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return read(descriptor: fd, limit: limit)
+    }
+
+    /// The bytes left in the open file `descriptor` (which stays open), or nil when reading
+    /// fails, would block, or passes `limit`.
+    public static func read(descriptor fd: Int32, limit: Int = 1 << 20) -> [UInt8]? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16_384)
         while true {

@@ -1,6 +1,7 @@
 /// Which database the service uses, read from `DATABASE_TYPE` and `DATABASE_URL`.
 ///
 /// Parsed here, once, so the server, the hooks and the tools accept exactly the same values.
+/// `StorageBackends` describes it for logs without its secrets (`redactedDescription`).
 public enum DatabaseConfiguration: Sendable, Hashable {
     /// A SQLite file path (or a `file:` URI). Zero setup; one host.
     case sqlite(path: String)
@@ -45,28 +46,5 @@ public enum DatabaseConfiguration: Sendable, Hashable {
         default:
             throw ConfigurationError(variable: "DATABASE_TYPE", value: type, accepted: "one of sqlite, postgres")
         }
-    }
-
-    /// The location without credentials, safe for logs.
-    public var redactedDescription: String {
-        switch self {
-        case .sqlite(let path):
-            return "sqlite:\(path)"
-        case .postgres(let connectionString):
-            return "postgres:" + Self.redactingPassword(in: connectionString)
-        }
-    }
-
-    static func redactingPassword(in connectionString: String) -> String {
-        if let scheme = connectionString.firstRange(of: "://") {
-            let rest = connectionString[scheme.upperBound...]
-            guard let at = rest.firstIndex(of: "@") else { return connectionString }
-            let credentials = rest[..<at]
-            guard let colon = credentials.firstIndex(of: ":") else { return connectionString }
-            return String(connectionString[..<colon]) + ":***" + String(connectionString[at...])
-        }
-        return connectionString.split(separator: " ").map { pair in
-            pair.lowercased().hasPrefix("password=") ? "password=***" : String(pair)
-        }.joined(separator: " ")
     }
 }

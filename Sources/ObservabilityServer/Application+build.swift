@@ -19,7 +19,13 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let serviceMetrics = ServiceMetrics()
     var application = Application(
-        router: try buildRouter(store: store, auth: configuration.auth, jobMetrics: configuration.jobMetrics, serviceMetrics: serviceMetrics),
+        router: try buildRouter(
+            store: store,
+            auth: configuration.auth,
+            jobMetrics: configuration.jobMetrics,
+            serviceMetrics: serviceMetrics,
+            logger: logger
+        ),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "hpc-obs/\(ServiceVersion.current)"
@@ -28,7 +34,7 @@ public func buildApplication(
     )
     application.addServices(RetentionService(store: store, retentionDays: configuration.retentionDays, logger: logger))
     application.addServices(SpoolReplayService(
-        spool: EventSpool(directory: configuration.spoolDirectory),
+        spool: EventSpool(directory: configuration.spoolDirectory, trustedOwners: SpoolOwners.trustedByService()),
         store: store,
         metricsFactory: serviceMetrics.registry,
         logger: logger
@@ -65,10 +71,11 @@ public func buildRouter(
     store: any JobStore,
     auth: AuthConfiguration = AuthConfiguration(),
     jobMetrics: JobMetricsConfiguration = JobMetricsConfiguration(),
-    serviceMetrics: ServiceMetrics = ServiceMetrics()
+    serviceMetrics: ServiceMetrics = ServiceMetrics(),
+    logger: Logger = Logger(label: "hpc-obs-server")
 ) throws -> Router<BasicRequestContext> {
     let store = InstrumentedJobStore(base: store, metrics: serviceMetrics)
-    let handler = ObservabilityAPIHandler(store: store, metrics: serviceMetrics)
+    let handler = ObservabilityAPIHandler(store: store, metrics: serviceMetrics, logger: logger)
     let recorder = RouteTableRecorder()
     try handler.registerHandlers(on: recorder)
     var routes = recorder.table

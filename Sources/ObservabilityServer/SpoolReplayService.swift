@@ -19,6 +19,8 @@ struct SpoolReplayService: Service {
     let interval: Duration
     let logger: Logger
     let depth: Gauge
+    let unsafe: Gauge
+    let unreadable: Gauge
     let replayed: Counter
     let rejected: Counter
 
@@ -28,24 +30,40 @@ struct SpoolReplayService: Service {
         self.interval = interval
         self.logger = logger
         depth = Gauge(label: "hpc_obs_spool_depth", factory: metricsFactory)
+        unsafe = Gauge(label: "hpc_obs_spool_unsafe_entries", factory: metricsFactory)
+        unreadable = Gauge(label: "hpc_obs_spool_unreadable_entries", factory: metricsFactory)
         replayed = Counter(label: "hpc_obs_spool_replayed_total", factory: metricsFactory)
         rejected = Counter(label: "hpc_obs_spool_rejected_total", factory: metricsFactory)
     }
 
     func run() async throws {
+        var census = EventSpool.Census()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await replayOnce()
+            census = await replayOnce(previous: census)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
-    func replayOnce() async {
+    /// One replay; logs passed-over entries when their numbers change from `previous`.
+    @discardableResult
+    func replayOnce(previous: EventSpool.Census = EventSpool.Census()) async -> EventSpool.Census {
         let replayer = SpoolReplayer(spool: spool, delivery: StoreEventDelivery(store: store))
         let report = await replayer.replay(until: .now + interval / 2)
         replayed.increment(by: report.delivered)
         rejected.increment(by: report.rejected.count)
-        let waiting = spool.depth()
+        let census = spool.census()
+        let waiting = census.waiting
         depth.record(waiting)
+        unsafe.record(census.unsafe)
+        unreadable.record(census.unreadable)
+        if (census.unsafe, census.unreadable) != (previous.unsafe, previous.unreadable), census.unsafe > 0 || census.unreadable > 0 {
+            logger.warning("spool entries passed over", metadata: [
+                "spool": "\(spool.directory)",
+                "unsafe": "\(census.unsafe)",
+                "unreadable": "\(census.unreadable)",
+                "hint": "unsafe entries are links, FIFOs or files of users other than root, this service's and slurm; unreadable ones need the group read bit",
+            ])
+        }
         if report.delivered > 0 || !report.rejected.isEmpty {
             logger.info("replayed spooled events", metadata: [
                 "spool": "\(spool.directory)", "delivered": "\(report.delivered)", "rejected": "\(report.rejected.count)",
@@ -57,5 +75,6 @@ struct SpoolReplayService: Service {
         if let reason = report.stoppedBecause, waiting > 0 {
             logger.warning("spool replay stopped", metadata: ["spool": "\(spool.directory)", "reason": "\(reason)"])
         }
+        return census
     }
 }

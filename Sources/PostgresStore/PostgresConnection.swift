@@ -31,8 +31,8 @@ final class PostgresConnection: SQLConnection {
         guard let handle, PQstatus(handle) == CONNECTION_OK else {
             let message = handle.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             PQfinish(handle)
-            let location = DatabaseConfiguration.postgres(connectionString: connectionString).redactedDescription
-            throw SQLError(.connection, "cannot connect to \(location): \(Self.trimmed(message))")
+            let location = PostgresConnectionString.redacted(connectionString)
+            throw SQLError(.connection, "cannot connect to postgres:\(location): \(Self.trimmed(message))")
         }
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         connection = handle

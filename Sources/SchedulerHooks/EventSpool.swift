@@ -9,17 +9,58 @@ import LocalFiles
 /// oldest first. A file is written to a temporary name, fsynced and renamed, so a crash or a
 /// full disk leaves either a whole event or none. Files that the service refuses for good
 /// (a 4xx other than 408 and 429) move to `rejected/`, kept for an admin to read.
+///
+/// The spool is shared: the hooks write it as root (or Slurm's user), and the service's
+/// account, a member of its group, replays it. So every entry is untrusted. Every operation
+/// works relative to a descriptor of the directory (`openat`, `renameat`, `mkdirat`), never
+/// follows a symbolic link inside it, creates only with `O_EXCL`, opens for reading with
+/// `O_NONBLOCK` (a FIFO must not hang a hook), and replays only regular files with one link
+/// owned by a trusted user; everything else is left alone and counted.
 public struct EventSpool: Sendable {
     public let directory: String
+    /// Users whose files are replayed: by default root and this process's own user. A file
+    /// anyone else made (the service account can write the directory) could carry an event
+    /// forged to be delivered with the hooks' credentials.
+    public let trustedOwners: Set<UInt32>
+    /// Spooled events are small; a larger file is not one of ours.
+    public static let maxEventBytes = 1 << 20
 
-    public init(directory: String) {
+    public init(directory: String, trustedOwners: Set<UInt32> = EventSpool.defaultTrustedOwners) {
         self.directory = directory
+        self.trustedOwners = trustedOwners
     }
+
+    /// Root and the effective user of this process.
+    public static var defaultTrustedOwners: Set<UInt32> { [0, geteuid()] }
 
     /// A spooled event: its file name and contents.
     public struct Entry: Sendable, Hashable {
         public var name: String
         public var body: [UInt8]
+    }
+
+    /// Events to replay, oldest first, and what was passed over on the way.
+    public struct Batch: Sendable, Hashable {
+        public var entries: [Entry] = []
+        /// Entries named like events that are not regular files with one link owned by a
+        /// trusted user: symbolic links, FIFOs, directories, hard links, forged files.
+        public var unsafe = 0
+        /// Trusted files this process cannot read (permissions, size).
+        public var unreadable = 0
+    }
+
+    /// What the spool holds, for `/metrics`.
+    public struct Census: Sendable, Hashable {
+        /// Events this process can replay.
+        public var waiting = 0
+        public var unsafe = 0
+        public var unreadable = 0
+
+        public init(waiting: Int = 0, unsafe: Int = 0, unreadable: Int = 0) {
+            self.waiting = waiting
+            self.unsafe = unsafe
+            self.unreadable = unreadable
+        }
     }
 
     /// Names a new file; `time` in nanoseconds since the epoch keeps the listing in order.
@@ -29,13 +70,22 @@ public struct EventSpool: Sendable {
         return "\(padded)-\(process)-\(sequence).json"
     }
 
-    /// Writes `body` durably as `name`; creates the directory (mode 0700) when missing.
+    /// Writes `body` durably as `name`, readable by the spool's group (the service replays
+    /// it); creates the directory (mode 0700) when missing.
     public func store(_ body: [UInt8], as name: String) throws(SpoolError) {
-        try createDirectory()
-        let temporary = "\(directory)/.tmp-\(name)"
-        let final = "\(directory)/\(name)"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw SpoolError(path: temporary, operation: "create", errno: errno) }
+        let directoryFD = try openDirectory(create: true)
+        defer { close(directoryFD) }
+        var temporary = ""
+        var fd: Int32 = -1
+        // A name someone planted makes O_EXCL fail: take the next one rather than touch it.
+        for attempt in 0..<8 where fd < 0 {
+            temporary = ".tmp-\(name)-\(attempt)"
+            fd = openat(directoryFD, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
+            if fd < 0, errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw SpoolError(path: "\(directory)/\(temporary)", operation: "create", errno: errno) }
+        // The mode given to openat passes through the umask; the group must be able to read.
+        fchmod(fd, 0o640)
         var written = 0
         while written < body.count {
             let result = body.withUnsafeBytes { buffer in
@@ -45,75 +95,159 @@ public struct EventSpool: Sendable {
                 if errno == EINTR { continue }
                 let code = errno
                 close(fd)
-                unlink(temporary)
-                throw SpoolError(path: temporary, operation: "write", errno: code)
+                unlinkat(directoryFD, temporary, 0)
+                throw SpoolError(path: "\(directory)/\(temporary)", operation: "write", errno: code)
             }
             written += result
         }
         if fsync(fd) != 0 {
             let code = errno
             close(fd)
-            unlink(temporary)
-            throw SpoolError(path: temporary, operation: "fsync", errno: code)
+            unlinkat(directoryFD, temporary, 0)
+            throw SpoolError(path: "\(directory)/\(temporary)", operation: "fsync", errno: code)
         }
         close(fd)
-        guard rename(temporary, final) == 0 else {
+        guard renameat(directoryFD, temporary, directoryFD, name) == 0 else {
             let code = errno
-            unlink(temporary)
-            throw SpoolError(path: final, operation: "rename into place", errno: code)
+            unlinkat(directoryFD, temporary, 0)
+            throw SpoolError(path: "\(directory)/\(name)", operation: "rename into place", errno: code)
         }
-        syncDirectory()
+        fsync(directoryFD)
     }
 
-    /// Up to `limit` spooled events, oldest first. Unreadable files are skipped.
-    public func pending(limit: Int) -> [Entry] {
-        names().prefix(limit).compactMap { name in
-            FileBytes.read("\(directory)/\(name)").map { Entry(name: name, body: $0) }
+    /// Up to `limit` spooled events this process can replay, oldest first. Entries that are
+    /// unsafe or unreadable are passed over and counted, so they never hide the ones behind
+    /// them.
+    public func pending(limit: Int) -> Batch {
+        var batch = Batch()
+        guard let directoryFD = try? openDirectory(create: false) else { return batch }
+        defer { close(directoryFD) }
+        for name in names(in: directoryFD) where batch.entries.count < limit {
+            switch read(name, in: directoryFD) {
+            case .event(let body): batch.entries.append(Entry(name: name, body: body))
+            case .unsafe: batch.unsafe += 1
+            case .unreadable: batch.unreadable += 1
+            }
         }
+        return batch
     }
 
-    /// How many events wait, for `/metrics`.
-    public func depth() -> Int {
-        names().count
+    /// How many events wait and how many entries are passed over, for `/metrics`.
+    public func census() -> Census {
+        var census = Census()
+        guard let directoryFD = try? openDirectory(create: false) else { return census }
+        defer { close(directoryFD) }
+        for name in names(in: directoryFD) {
+            switch classify(name, in: directoryFD) {
+            case .trusted(let fd):
+                close(fd)
+                census.waiting += 1
+            case .unsafe: census.unsafe += 1
+            case .unreadable: census.unreadable += 1
+            }
+        }
+        return census
     }
 
     /// Forgets a delivered event. Another hook may have replayed and removed it already.
     public func remove(_ name: String) {
-        unlink("\(directory)/\(name)")
+        guard let directoryFD = try? openDirectory(create: false) else { return }
+        defer { close(directoryFD) }
+        unlinkat(directoryFD, name, 0)
     }
 
-    /// Sets aside an event the service refused for good.
+    /// Sets aside an event the service refused for good: into `rejected/` when that is a
+    /// directory of a trusted user, else under a hidden name in the spool itself (a planted
+    /// `rejected` link must not send files elsewhere).
     public func reject(_ name: String) {
-        let rejected = "\(directory)/rejected"
-        mkdir(rejected, 0o700)
-        rename("\(directory)/\(name)", "\(rejected)/\(name)")
+        guard let directoryFD = try? openDirectory(create: false) else { return }
+        defer { close(directoryFD) }
+        mkdirat(directoryFD, "rejected", 0o750)
+        let rejectedFD = openat(directoryFD, "rejected", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        if rejectedFD >= 0 {
+            defer { close(rejectedFD) }
+            var status = stat()
+            if fstat(rejectedFD, &status) == 0, trustedOwners.contains(status.st_uid), renameat(directoryFD, name, rejectedFD, name) == 0 {
+                fsync(rejectedFD)
+                return
+            }
+        }
+        renameat(directoryFD, name, directoryFD, ".rejected-\(name)")
     }
 
     /// Runs `body` while holding the spool's replay lock, or returns nil at once when another
     /// process holds it: two processes replaying the same files would only send duplicates.
+    /// The lock is the directory's own (`flock` on its descriptor): no lock file that a link
+    /// could point elsewhere.
     public func withReplayLock<Result>(_ body: () async throws -> Result) async rethrows -> Result? {
-        let fd = open("\(directory)/.replay.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return nil }
-        defer { flock(fd, LOCK_UN) }
+        guard let directoryFD = try? openDirectory(create: false) else { return nil }
+        defer { close(directoryFD) }
+        guard flock(directoryFD, LOCK_EX | LOCK_NB) == 0 else { return nil }
+        defer { flock(directoryFD, LOCK_UN) }
         return try await body()
     }
 
-    private func createDirectory() throws(SpoolError) {
-        if mkdir(directory, 0o700) != 0, errno != EEXIST {
-            throw SpoolError(path: directory, operation: "create directory", errno: errno)
+    private func openDirectory(create: Bool) throws(SpoolError) -> Int32 {
+        var fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0, errno == ENOENT, create {
+            if mkdir(directory, 0o700) != 0, errno != EEXIST {
+                throw SpoolError(path: directory, operation: "create directory", errno: errno)
+            }
+            fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        guard fd >= 0 else { throw SpoolError(path: directory, operation: "open directory", errno: errno) }
+        return fd
+    }
+
+    private func names(in directoryFD: Int32) -> [String] {
+        Directory.entries(descriptor: directoryFD).filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }.sorted()
+    }
+
+    private enum Reading {
+        case event([UInt8])
+        case unsafe
+        case unreadable
+    }
+
+    private enum Classification {
+        /// Open for reading.
+        case trusted(Int32)
+        case unsafe
+        case unreadable
+    }
+
+    private func read(_ name: String, in directoryFD: Int32) -> Reading {
+        switch classify(name, in: directoryFD) {
+        case .trusted(let fd):
+            defer { close(fd) }
+            guard let body = FileBytes.read(descriptor: fd, limit: Self.maxEventBytes) else { return .unreadable }
+            return .event(body)
+        case .unsafe: return .unsafe
+        case .unreadable: return .unreadable
         }
     }
 
-    private func names() -> [String] {
-        Directory.entries(directory).filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }.sorted()
+    /// Looks at the entry without following it, opens it without following or blocking, and
+    /// checks that what was opened is what was looked at.
+    private func classify(_ name: String, in directoryFD: Int32) -> Classification {
+        var before = stat()
+        guard fstatat(directoryFD, name, &before, AT_SYMLINK_NOFOLLOW) == 0 else { return .unreadable }
+        guard isTrustedEvent(before) else { return .unsafe }
+        let fd = openat(directoryFD, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return errno == ELOOP ? .unsafe : .unreadable }
+        var after = stat()
+        guard fstat(fd, &after) == 0, isTrustedEvent(after), after.st_dev == before.st_dev, after.st_ino == before.st_ino else {
+            close(fd)
+            return .unsafe
+        }
+        guard after.st_size <= Self.maxEventBytes else {
+            close(fd)
+            return .unreadable
+        }
+        return .trusted(fd)
     }
 
-    private func syncDirectory() {
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        fsync(fd)
-        close(fd)
+    private func isTrustedEvent(_ status: stat) -> Bool {
+        (status.st_mode & S_IFMT) == S_IFREG && status.st_nlink == 1 && trustedOwners.contains(status.st_uid)
     }
 }

@@ -90,6 +90,12 @@ public enum HookRunner {
             // Older events that waited for the service; leave time to exit cleanly.
             let report = await SpoolReplayer(spool: spool, delivery: delivery).replay(until: deadline - .milliseconds(200))
             problems += report.rejected.map { "spooled event rejected and moved to rejected/: \($0)" }
+            if report.unsafe > 0 {
+                problems.append("\(report.unsafe) entries in \(settings.spoolDirectory) are not regular files of root or this user (links, FIFOs, files of other users) and were left alone")
+            }
+            if report.unreadable > 0 {
+                problems.append("\(report.unreadable) spooled events in \(settings.spoolDirectory) cannot be read by this user")
+            }
         } catch .rejected(let reason) {
             problems.append("event \(event.id) refused, not spooled: \(reason)")
         } catch {

@@ -16,6 +16,10 @@ public struct SpoolReplayer: Sendable {
     public struct Report: Sendable, Hashable {
         public var delivered = 0
         public var rejected: [String] = []
+        /// Entries passed over because they are not safe to read (see ``EventSpool``), and
+        /// trusted ones this process cannot read, in the last listing.
+        public var unsafe = 0
+        public var unreadable = 0
         /// Why replay stopped early, when it did.
         public var stoppedBecause: String?
     }
@@ -27,7 +31,10 @@ public struct SpoolReplayer: Sendable {
             while true {
                 let secondsLeft = (deadline - .now).seconds
                 guard secondsLeft > 0.05 else { return }
-                let entries = spool.pending(limit: Self.batchSize)
+                let batch = spool.pending(limit: Self.batchSize)
+                report.unsafe = batch.unsafe
+                report.unreadable = batch.unreadable
+                let entries = batch.entries
                 guard !entries.isEmpty else { return }
                 do throws(DeliveryError) {
                     try await delivery.deliver(entries.map(\.body), timeoutSeconds: secondsLeft)

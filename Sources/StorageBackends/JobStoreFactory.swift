@@ -18,3 +18,14 @@ public enum JobStoreFactory {
         }
     }
 }
+
+extension DatabaseConfiguration {
+    /// The location without secrets, for logs and errors: a SQLite path as it is, a PostgreSQL
+    /// connection string through ``PostgresConnectionString/redacted(_:)``.
+    public var redactedDescription: String {
+        switch self {
+        case .sqlite(let path): "sqlite:\(path)"
+        case .postgres(let connectionString): "postgres:" + PostgresConnectionString.redacted(connectionString)
+        }
+    }
+}

@@ -34,6 +34,9 @@ struct HealthTests {
                 let body = try JSONDecoder().decode([String: String].self, from: Data(buffer: response.body))
                 #expect(body["status"] == "unavailable")
                 #expect(body["store"] == "unreachable")
+                // Anyone may ask: the store's own message (libpq's, naming hosts and users)
+                // stays in the log.
+                #expect(body["detail"] == "the store does not answer; the server's log says why")
             }
         }
     }

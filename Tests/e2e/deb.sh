@@ -70,9 +70,17 @@ kill "$mock_pid" 2>/dev/null || true
 curl -fsS "http://127.0.0.1:$port/metrics" >"$work/metrics.txt"
 check "the Grafana dashboard parses and names only exported metrics" 0 \
     sh -c "python3 packaging/examples/check-dashboard.py /usr/share/doc/hpc-job-observability/examples/grafana-dashboard.json '$work/metrics.txt' >'$work/dashboard.log' 2>&1; echo \$?"
+check "a fresh install refuses an anonymous write" 401 \
+    curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{"id": "anon", "user": "mallory"}' "http://127.0.0.1:$port/v1/jobs"
+check "the generated token is root's and the service group's alone" "root hpc-obs 640" stat -c '%U %G %a' /etc/hpc-obs/api-token
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=""
+
+spool_status=0
+Tests/e2e/spool.sh "$work/hpc-obs.conf" >"$work/spool.log" 2>&1 || spool_status=$?
+sed 's/^/     /' "$work/spool.log"
+check "the spool shared with the service's group (Tests/e2e/spool.sh above)" 0 echo "$spool_status"
 
 # Admins copy these into mom_priv or /etc/slurm/prolog.d, where they outlive the package.
 install -d "$work/left-behind"

@@ -9,9 +9,11 @@
 /// run in a signal handler. SIGPIPE is ignored.
 void hpc_watchdog_arm(double seconds);
 
-/// Makes `data` the event the handler spools: `directory/name`, written through a temporary
-/// file, fsynced and renamed. The bytes are copied. Returns 0, or -1 when the copy cannot be
-/// made (too long a path, out of memory), in which case nothing is pending.
+/// Makes `data` the event the handler spools: `name` in `directory`, written through a
+/// temporary file created with O_EXCL | O_NOFOLLOW relative to the directory's descriptor
+/// (opened here), mode 0640 so the spool's group can replay it, fsynced, renamed, and the
+/// directory fsynced. The bytes are copied. Returns 0, or -1 when the copy cannot be made (too
+/// long a path, a `/` in `name`, out of memory), in which case nothing is pending.
 int hpc_watchdog_set_pending(const char *directory, const char *name, const unsigned char *data, size_t length);
 
 /// The event was delivered or spooled: the handler now only exits.

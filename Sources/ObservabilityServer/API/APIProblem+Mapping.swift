@@ -34,7 +34,9 @@ extension APIProblem {
         case .conflict:
             self = APIProblem(status: .conflict, kind: "conflict", detail: error.message, field: "id")
         case .busy, .unavailable, .closed:
-            self = APIProblem(status: .serviceUnavailable, kind: "store-unavailable", detail: "the store cannot take this request now (\(error.message)); retry later")
+            // The store's own message names hosts and users: it goes to the log (5xx are
+            // logged by ProblemMiddleware), not to whoever asked.
+            self = APIProblem(status: .serviceUnavailable, kind: "store-unavailable", detail: "the store cannot take this request now; retry later")
         default:
             self = APIProblem(status: .internalServerError, kind: "store-error", detail: "the store refused this request; the server's log says why")
         }

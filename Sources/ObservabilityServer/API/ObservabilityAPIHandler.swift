@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ObservabilityAPI
 import ObservabilityCore
 
@@ -9,23 +10,30 @@ import ObservabilityCore
 struct ObservabilityAPIHandler: APIProtocol {
     let store: any JobStore
     let metrics: ServiceMetrics
+    let logger: Logger
     /// The current time; tests fix it.
     let now: @Sendable () -> Date
 
-    init(store: any JobStore, metrics: ServiceMetrics, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(store: any JobStore, metrics: ServiceMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.metrics = metrics
+        self.logger = logger
         self.now = now
     }
 
+    /// Anyone may ask, so the answer says only that the store does not answer; why (libpq's
+    /// message, the database's host and user) goes to the log.
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         do {
             try await store.checkHealth()
             return .ok(.init(body: .json(.init(status: .ok, version: ServiceVersion.current, store: .reachable))))
         } catch {
+            logger.warning("health check: the store does not answer", metadata: ["error": "\(error)"])
             return .serviceUnavailable(
-                .init(body: .json(.init(status: .unavailable, version: ServiceVersion.current, store: .unreachable, detail: "\(error)")))
+                .init(body: .json(.init(status: .unavailable, version: ServiceVersion.current, store: .unreachable, detail: Self.storeUnreachable)))
             )
         }
     }
+
+    static let storeUnreachable = "the store does not answer; the server's log says why"
 }

@@ -33,6 +33,11 @@ public final class ServiceMetrics: Sendable {
         registry.describe("hpc_obs_slurm_jobs", help: "Jobs slurmctld held at the last poll that returned them.")
         registry.describe("hpc_obs_slurm_poll_events_total", help: "Lifecycle events the poller applied to the store.")
         registry.describe("hpc_obs_spool_depth", help: "Events waiting in this host's hook spool.")
+        registry.describe(
+            "hpc_obs_spool_unsafe_entries",
+            help: "Spool entries passed over as unsafe: links, FIFOs, hard links, files of users the service does not trust."
+        )
+        registry.describe("hpc_obs_spool_unreadable_entries", help: "Spooled events this server may not read (the group read bit is missing).")
         registry.describe("hpc_obs_spool_replayed_total", help: "Spooled events this server delivered to the store.")
         registry.describe("hpc_obs_spool_rejected_total", help: "Spooled events the store refused for good, moved to the spool's rejected/ folder.")
         registry.describe("hpc_obs_collector_samples_total", help: "Samples this server's collector stored for jobs on its node.")
