@@ -19,5 +19,6 @@ static const uint32_t HPC_SLURM_JOB_COMPLETING = JOB_COMPLETING;
 static const uint32_t HPC_SLURM_JOB_RESIZING = JOB_RESIZING;
 static const int HPC_SLURM_NO_CHANGE_IN_DATA = SLURM_NO_CHANGE_IN_DATA;
 static const uint16_t HPC_SLURM_SHOW_ALL = SHOW_ALL;
+static const uint16_t HPC_SLURM_SHOW_DETAIL = SHOW_DETAIL;
 
 #endif

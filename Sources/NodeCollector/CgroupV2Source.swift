@@ -5,7 +5,9 @@ import LocalFiles
 /// `memory.stat` and (Linux 5.19+) `memory.peak`.
 ///
 /// Slurm 26.05 names job directories by SLUID (`job_<sluid>`) unless `CgroupJobIdPaths=yes`;
-/// those are mapped to job ids through `SLURM_JOB_ID` in the environment of a process in them.
+/// those are mapped to job ids through the job's `slurmstepd`, a root process whose title is
+/// `slurmstepd: [<job>.<step>]`. The job's own processes are never asked: their environment
+/// and titles are their owner's to write.
 public struct CgroupV2Source: JobUsageSource {
     public let name = "cgroup-v2"
     public let scope: String
@@ -23,8 +25,7 @@ public struct CgroupV2Source: JobUsageSource {
         Directory.entries(scope).sorted().compactMap { entry -> JobUsageReading? in
             guard entry.hasPrefix("job_") else { return nil }
             let directory = "\(scope)/\(entry)"
-            let environment = firstProcessEnvironment(in: directory)
-            guard let jobID = Self.jobID(directoryName: entry) ?? environment?.jobID,
+            guard let jobID = Self.jobID(directoryName: entry) ?? stepDaemonJobID(in: directory),
                   let cpu = StatFile.values("\(directory)/cpu.stat")?["usage_usec"],
                   let current = StatFile.number("\(directory)/memory.current")
             else { return nil }
@@ -32,9 +33,8 @@ public struct CgroupV2Source: JobUsageSource {
             return JobUsageReading(
                 jobID: jobID,
                 cpuSeconds: Double(cpu) / 1_000_000,
-                memoryBytes: max(0, current - file),
-                peakMemoryBytes: StatFile.number("\(directory)/memory.peak"),
-                gpuIndices: environment?.gpuIndices ?? []
+                memoryBytes: max(0, current - min(file, current)),
+                peakMemoryBytes: StatFile.number("\(directory)/memory.peak")
             )
         }
     }
@@ -42,18 +42,17 @@ public struct CgroupV2Source: JobUsageSource {
     /// `job_123` → `123`; a SLUID name gives nil.
     static func jobID(directoryName: String) -> String? {
         let digits = directoryName.dropFirst("job_".count)
-        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? String(digits) : nil
+        return !digits.isEmpty && digits.utf8.count <= 10 && digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? String(digits) : nil
     }
 
-    /// The environment of a process in the job's cgroup tree: the job id when the directory
-    /// is named by SLUID, and the job's GPUs.
-    func firstProcessEnvironment(in directory: String) -> ProcessEnvironment? {
+    /// The job id in the title of a root-owned `slurmstepd` anywhere in the job's cgroup tree.
+    func stepDaemonJobID(in directory: String) -> String? {
         var pending = [directory]
-        while let current = pending.popLast() {
+        var visited = 0
+        while let current = pending.popLast(), visited < 1_000 {
+            visited += 1
             for pid in (FileBytes.text("\(current)/cgroup.procs") ?? "").split(separator: "\n") {
-                if let environment = ProcessEnvironment(pid: String(pid), procRoot: procRoot), environment.jobID != nil {
-                    return environment
-                }
+                if let jobID = ProcessTitle.stepDaemonJobID(pid: pid, procRoot: procRoot) { return jobID }
             }
             pending += Directory.entries(current).map { "\(current)/\($0)" }.filter(Directory.exists)
         }

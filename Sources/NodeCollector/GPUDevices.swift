@@ -30,7 +30,7 @@ public enum GPUDevices {
         }
     }
 
-    /// A job's mean utilisation over the GPUs Slurm gave it on this node (`SLURM_JOB_GPUS`);
+    /// A job's mean utilisation over the GPUs Slurm gave it on this node (its allocation);
     /// nil when it has none or they are not among `devices`.
     public static func jobUtilization(gpuIndices: [Int], devices: [GPUUsage]) -> Double? {
         let mine = devices.filter { gpuIndices.contains($0.index) }

@@ -16,7 +16,8 @@ public struct ProcSource: JobUsageSource {
     let processes: @Sendable () -> [String: [Int32]]
     let ticksPerSecond: Double
 
-    /// `processes` names each job's pids on this node, at the moment of the call.
+    /// `processes` names each job's pids on this node, by the job ids of Slurm's step records,
+    /// at the moment of the call.
     public init(procRoot: String = "/proc", ticksPerSecond: Double? = nil, processes: @escaping @Sendable () -> [String: [Int32]]) {
         self.procRoot = procRoot
         self.processes = processes
@@ -39,9 +40,8 @@ public struct ProcSource: JobUsageSource {
                 found = true
             }
             guard found else { return nil }
-            let gpus = pids.lazy.compactMap { ProcessEnvironment(pid: String($0), procRoot: procRoot) }.first?.gpuIndices ?? []
             let (bytes, overflow) = residentKiB.multipliedReportingOverflow(by: 1_024)
-            return JobUsageReading(jobID: jobID, cpuSeconds: Double(ticks) / ticksPerSecond, memoryBytes: overflow ? .max : bytes, gpuIndices: gpus)
+            return JobUsageReading(jobID: jobID, cpuSeconds: Double(ticks) / ticksPerSecond, memoryBytes: overflow ? .max : bytes)
         }
     }
 

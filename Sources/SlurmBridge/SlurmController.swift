@@ -101,9 +101,10 @@ public final class SlurmController: @unchecked Sendable {
         return hasher.finalize()
     }
 
-    /// The pids of every job step running on `node`, by job id (`ARRAYID_TASKID` for array
-    /// tasks): one `slurm_get_job_steps` to slurmctld, then one `slurm_job_step_get_pids` to
-    /// the node's slurmd per step there. What the collector reads when jobs have no cgroups.
+    /// The pids of every job step running on `node`, by job id (an array task's own id, as
+    /// its cgroup would name it): one `slurm_get_job_steps` to slurmctld, then one
+    /// `slurm_job_step_get_pids` to the node's slurmd per step there. What the collector reads
+    /// when jobs have no cgroups.
     public func stepPIDs(onNode node: String) throws(SlurmError) -> [String: [Int32]] {
         var response: UnsafeMutablePointer<job_step_info_response_msg_t>?
         guard slurm_get_job_steps(0, HPC_SLURM_NO_VAL, HPC_SLURM_NO_VAL, &response, HPC_SLURM_SHOW_ALL) == SLURM_SUCCESS else {
@@ -117,8 +118,7 @@ public final class SlurmController: @unchecked Sendable {
         for index in 0..<Int(response.pointee.job_step_count) {
             let step = steps[index]
             guard let nodes = Self.string(step.nodes), (try? SlurmHostlist.expand(nodes))?.contains(node) == true else { continue }
-            let isArrayTask = step.array_job_id != 0 && step.array_task_id != HPC_SLURM_NO_VAL
-            let jobID = isArrayTask ? "\(step.array_job_id)_\(step.array_task_id)" : "\(step.step_id.job_id)"
+            let jobID = "\(step.step_id.job_id)"
             var stepID = step.step_id
             var stepPIDs: UnsafeMutablePointer<job_step_pids_response_msg_t>?
             // libslurm takes `char *` for a name it only reads.
@@ -134,6 +134,32 @@ public final class SlurmController: @unchecked Sendable {
             }
         }
         return pids
+    }
+
+    /// What job `jobID` (its own id, as a node's cgroups name it) holds on `node`: the id the
+    /// service records it under and its GPUs there, from slurmctld's record of the job
+    /// (`slurm_load_job` with `SHOW_DETAIL`, one RPC). Nil when slurmctld does not know the job
+    /// or it has no part on `node`.
+    public func allocation(ofJob jobID: UInt32, onNode node: String) throws(SlurmError) -> (jobID: String, gpuIndices: [Int])? {
+        var message: UnsafeMutablePointer<job_info_msg_t>?
+        guard slurm_load_job(&message, jobID, HPC_SLURM_SHOW_DETAIL) == SLURM_SUCCESS else {
+            let code = slurm_get_errno()
+            if code == ESLURM_INVALID_JOB_ID.rawValue { return nil }
+            throw SlurmError(operation: "slurm_load_job", code: code, message: String(cString: slurm_strerror(code)))
+        }
+        guard let message else { return nil }
+        defer { slurm_free_job_info_msg(message) }
+        guard message.pointee.record_count > 0, let job = message.pointee.job_array?.pointee else { return nil }
+        guard let nodes = Self.string(job.nodes), let hosts = try? SlurmHostlist.expand(nodes), let index = hosts.firstIndex(of: node) else {
+            return nil
+        }
+        let isArrayTask = job.array_job_id != 0 && job.array_task_id != HPC_SLURM_NO_VAL
+        let publicID = isArrayTask ? "\(job.array_job_id)_\(job.array_task_id)" : "\(job.job_id)"
+        var gpus: [Int] = []
+        if index < Int(job.gres_detail_cnt), let details = job.gres_detail_str, let detail = Self.string(details[index]) {
+            gpus = SlurmGRESDetail.gpuIndices(detail)
+        }
+        return (publicID, gpus)
     }
 
     private static func record(_ job: slurm_job_info_t) -> SlurmJobRecord {

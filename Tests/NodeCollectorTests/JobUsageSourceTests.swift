@@ -19,19 +19,42 @@ struct JobUsageSourceTests {
         #expect(source.read() == [JobUsageReading(jobID: "42", cpuSeconds: 12.5, memoryBytes: 209_715_200, peakMemoryBytes: 400_000_000)])
     }
 
-    @Test func cgroupV2WithSLUIDNamesFindsTheJobThroughItsProcesses() throws {
+    @Test func cgroupV2WithSLUIDNamesFindsTheJobThroughItsStepDaemonOnly() throws {
         let tree = try FixtureTree()
         defer { tree.remove() }
         let job = "cgroup/system.slice/slurmstepd.scope/job_s1a2b3c4d5e6f"
         try tree.write("\(job)/cpu.stat", "usage_usec 2000000\n")
         try tree.write("\(job)/memory.current", "1048576\n")
         try tree.write("\(job)/cgroup.procs", "")
+        // The job's own process names itself as a step daemon of another job and claims
+        // another job's id and GPUs in its environment: none of it counts.
         try tree.write("\(job)/step_batch/user/task_0/cgroup.procs", "4242\n")
-        try tree.write("proc/4242/environ", "PATH=/usr/bin\0SLURM_ARRAY_JOB_ID=120\0SLURM_ARRAY_TASK_ID=2\0SLURM_JOB_ID=121\0SLURM_JOB_GPUS=1,3\0")
-        let readings = CgroupV2Source(cgroupRoot: "\(tree.root)/cgroup", procRoot: "\(tree.root)/proc").read()
-        #expect(readings.map(\.jobID) == ["120_2"])
-        #expect(readings.first?.gpuIndices == [1, 3])
+        try tree.write("proc/4242/status", "Name:\tfake\nUid:\t1000\t1000\t1000\t1000\n")
+        try tree.write("proc/4242/cmdline", "slurmstepd: [999.0]\0")
+        try tree.write("proc/4242/environ", "SLURM_JOB_ID=999\0SLURM_JOB_GPUS=0,1,2,3\0")
+        let source = CgroupV2Source(cgroupRoot: "\(tree.root)/cgroup", procRoot: "\(tree.root)/proc")
+        #expect(source.read().isEmpty)
+        // Root's slurmstepd of the job names it.
+        try tree.write("\(job)/step_batch/slurm/cgroup.procs", "77\n")
+        try tree.write("proc/77/status", "Name:\tslurmstepd\nUid:\t0\t0\t0\t0\n")
+        try tree.write("proc/77/cmdline", "slurmstepd: [121.batch]\0")
+        let readings = source.read()
+        #expect(readings.map(\.jobID) == ["121"])
+        #expect(readings.first?.gpuIndices == [])
         #expect(readings.first?.cpuSeconds == 2 && readings.first?.peakMemoryBytes == nil)
+    }
+
+    @Test func cgroupCountersThatAreNotNumbersOrNegativeAreNotUsed() throws {
+        let tree = try FixtureTree()
+        defer { tree.remove() }
+        let job = "cgroup/system.slice/slurmstepd.scope/job_5"
+        try tree.write("\(job)/cpu.stat", "usage_usec -9223372036854775808\n")
+        try tree.write("\(job)/memory.current", "100\n")
+        let source = CgroupV2Source(cgroupRoot: "\(tree.root)/cgroup", procRoot: "\(tree.root)/proc")
+        #expect(source.read().isEmpty)
+        try tree.write("\(job)/cpu.stat", "usage_usec 1\n")
+        try tree.write("\(job)/memory.stat", "file 9223372036854775807\n")
+        #expect(source.read().first?.memoryBytes == 0)
     }
 
     @Test func cgroupV1ReadsCpuacctAndMemory() throws {

@@ -35,8 +35,11 @@ check "postinst created the service user" hpc-obs sh -c "getent passwd hpc-obs |
 check "the hooks are root's and writable by nobody else" "" sh -c "find /usr/libexec/hpc-obs -type f \\( ! -user root -o -perm /022 \\)"
 check "the settings file is a conffile" /etc/hpc-obs/hpc-obs.conf sh -c "dpkg-query -W -f='\${Conffiles}' hpc-job-observability | awk '{print \$1}'"
 if command -v systemd-analyze >/dev/null; then
-    unit_problems() { systemd-analyze verify /lib/systemd/system/hpc-obs-server.service 2>&1 | grep -v -e 'Failed to .*bus' -e 'not running' || true; }
-    check "systemd-analyze accepts the unit" "" unit_problems
+    unit_problems() {
+        systemd-analyze verify /lib/systemd/system/hpc-obs-server.service /lib/systemd/system/hpc-obs-agent.service 2>&1 |
+            grep -v -e 'Failed to .*bus' -e 'not running' || true
+    }
+    check "systemd-analyze accepts the server's and the node agent's units" "" unit_problems
 fi
 
 # The unit's ExecStart, its User, WorkingDirectory and EnvironmentFile, without systemd.

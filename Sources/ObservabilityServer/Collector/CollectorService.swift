@@ -15,9 +15,14 @@ import SlurmBridge
 /// each job's totals so far (CPU seconds, peak memory) to a sink: the store inside the
 /// server (`COLLECTOR_ENABLED`), or the service over HTTP in a node agent
 /// (`hpc-obs-server --collector-only`). `GET /v1/jobs/{jobId}` computes summaries from the totals.
+///
+/// Jobs are named by what Slurm wrote (cgroup paths, root's `slurmstepd`, step records) and
+/// given their service ids and GPUs by slurmctld's record of them (``JobIdentities``), never
+/// by what their own processes say.
 struct CollectorService: Service {
     let sink: any CollectorSink
     let slurm: SlurmSession
+    let allocations: any JobAllocationSource
     let node: String
     let interval: Duration
     let logger: Logger
@@ -25,11 +30,13 @@ struct CollectorService: Service {
     let procRoot: String
     let collected: Counter
     let dropped: Counter
+    let unmapped: Gauge
     let cycleDuration: Timer
 
     init(
         sink: any CollectorSink,
         slurm: SlurmSession,
+        allocations: (any JobAllocationSource)? = nil,
         node: String,
         interval: Duration,
         cgroupRoot: String = "/sys/fs/cgroup",
@@ -39,6 +46,7 @@ struct CollectorService: Service {
     ) {
         self.sink = sink
         self.slurm = slurm
+        self.allocations = allocations ?? SlurmJobAllocations(slurm: slurm)
         self.node = node
         self.interval = interval
         self.cgroupRoot = cgroupRoot
@@ -46,6 +54,7 @@ struct CollectorService: Service {
         self.logger = logger
         collected = Counter(label: "hpc_obs_collector_samples_total", factory: metricsFactory)
         dropped = Counter(label: "hpc_obs_samples_dropped_total", factory: metricsFactory)
+        unmapped = Gauge(label: "hpc_obs_collector_unmapped_jobs", factory: metricsFactory)
         cycleDuration = Timer(label: "hpc_obs_collector_cycle_duration_seconds", factory: metricsFactory)
     }
 
@@ -55,26 +64,35 @@ struct CollectorService: Service {
             "node": "\(node)", "source": "\(source.name)", "interval": "\(interval)", "gpus": "\(GPUDevices.available ? "nvml" : "none")",
         ])
         var tracker = UsageTracker()
+        var identities = JobIdentities()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await collectOnce(source: source, tracker: &tracker)
+            await collectOnce(source: source, tracker: &tracker, identities: &identities)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
-    func collectOnce(source: any JobUsageSource, tracker: inout UsageTracker) async {
+    func collectOnce(source: any JobUsageSource, tracker: inout UsageTracker, identities: inout JobIdentities) async {
         let start = ContinuousClock.now
-        let readings: [JobUsageReading]
+        let nodeReadings: [JobUsageReading]
         if source is ProcSource {
             let node = self.node
             do {
                 let pids = try await slurm.run { controller throws(SlurmError) in try controller.stepPIDs(onNode: node) }
-                readings = ProcSource(procRoot: procRoot) { pids }.read()
+                nodeReadings = ProcSource(procRoot: procRoot) { pids }.read()
             } catch {
                 logger.warning("collector cannot list this node's job processes", metadata: ["error": "\(error)"])
                 return
             }
         } else {
-            readings = source.read()
+            nodeReadings = source.read()
+        }
+        let unmappedBefore = identities.unmapped
+        let readings = await identities.resolve(nodeReadings, node: node, source: allocations)
+        unmapped.record(identities.unmapped)
+        if identities.unmapped > 0, identities.unmapped != unmappedBefore {
+            logger.warning("collector cannot tell which job some of this node's usage belongs to; left out", metadata: [
+                "jobs": "\(identities.unmapped)", "reason": "\(identities.lastFailure ?? "unknown")",
+            ])
         }
         let samples = tracker.samples(from: readings, at: Date(), node: node, gpus: GPUDevices.read())
         let totals = tracker.totals.map { jobID, total in

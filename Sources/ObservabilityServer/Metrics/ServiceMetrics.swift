@@ -42,6 +42,10 @@ public final class ServiceMetrics: Sendable {
         registry.describe("hpc_obs_spool_rejected_total", help: "Spooled events the store refused for good, moved to the spool's rejected/ folder.")
         registry.describe("hpc_obs_collector_samples_total", help: "Samples this server's collector stored for jobs on its node.")
         registry.describe(
+            "hpc_obs_collector_unmapped_jobs",
+            help: "Jobs read on this node in the last cycle that Slurm could not place (no job id or allocation from slurmctld): their use is left out."
+        )
+        registry.describe(
             "hpc_obs_samples_dropped_total",
             help: "Samples the collector took but could not store (the store failed, or the job is not recorded as running)."
         )
