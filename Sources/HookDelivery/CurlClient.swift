@@ -13,19 +13,23 @@ import Foundation
 public struct CurlClient: HTTPPoster {
     public let baseURL: String
     let token: String?
+    let caFile: String?
 
-    /// `token` is the bearer credential, already read from its file.
-    public init(baseURL: String, token: String?) {
+    /// `token` is the bearer credential, already read from its file; `caFile` the PEM file
+    /// of the certificate authorities the server's certificate must chain to (the system's
+    /// store when nil). Certificates and host names are always verified.
+    public init(baseURL: String, token: String?, caFile: String? = nil) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.token = token
+        self.caFile = caFile
     }
 
     /// ``PlainHTTPClient`` for http, libcurl for https, nil for anything else.
-    public static func forURL(_ url: String, token: String?) -> (any HTTPPoster)? {
+    public static func forURL(_ url: String, token: String?, caFile: String? = nil) -> (any HTTPPoster)? {
         if let plain = PlainHTTPClient(baseURL: url, token: token) { return plain }
-        return url.lowercased().hasPrefix("https://") ? CurlClient(baseURL: url, token: token) : nil
+        return url.lowercased().hasPrefix("https://") ? CurlClient(baseURL: url, token: token, caFile: caFile) : nil
     }
 
     /// TLS is set up only for an https URL: initialising OpenSSL costs a plain-HTTP hook a
@@ -69,6 +73,11 @@ public struct CurlClient: HTTPPoster {
             hpc_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
             // The hook's deadline is a SIGALRM; curl must not install its own signal handlers.
             hpc_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+            hpc_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+            hpc_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+            if let caFile { hpc_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+            // Only the service's own scheme: no redirect or proxy may turn https into http.
+            hpc_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
             hpc_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
             hpc_curl_setopt_write_function(handle) { data, size, count, context in
                 guard let data, let context else { return 0 }

@@ -9,8 +9,8 @@ public struct FullHookOpener: HookDeliveryOpener {
 
     public func open(_ destination: HookSettings.Destination, token: String?) async -> HookDeliveryOpening {
         switch destination {
-        case .service(let url, _):
-            guard let client = CurlClient.forURL(url, token: token) else {
+        case .service(let url, _, let caFile):
+            guard let client = CurlClient.forURL(url, token: token, caFile: caFile) else {
                 return .unavailable("HPC_OBS_URL='\(url)' is not an http:// or https:// URL")
             }
             return .ready(HTTPEventDelivery(client: client), close: nil)

@@ -1,4 +1,6 @@
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 public import Logging
 public import MetricsExposition
 public import ObservabilityCore
@@ -18,6 +20,7 @@ public func buildApplication(
     logger: Logger
 ) throws -> some ApplicationProtocol {
     let serviceMetrics = ServiceMetrics()
+    let certificate = try configuration.tls.map { files throws(ConfigurationError) in try ServerCertificate(files: files) }
     var application = Application(
         router: try buildRouter(
             store: store,
@@ -26,12 +29,16 @@ public func buildApplication(
             serviceMetrics: serviceMetrics,
             logger: logger
         ),
+        server: try serverBuilder(certificate: certificate),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "hpc-obs/\(ServiceVersion.current)"
         ),
         logger: logger
     )
+    if let certificate {
+        application.addServices(CertificateReloadService(certificate: certificate, logger: logger))
+    }
     application.addServices(RetentionService(store: store, retentionDays: configuration.retentionDays, logger: logger))
     application.addServices(SpoolReplayService(
         spool: EventSpool(directory: configuration.spoolDirectory, trustedOwners: SpoolOwners.trustedByService()),
@@ -60,6 +67,12 @@ public func buildApplication(
         ))
     }
     return application
+}
+
+/// HTTP/1.1, over TLS when the configuration names a certificate.
+func serverBuilder(certificate: ServerCertificate?) throws -> HTTPServerBuilder {
+    guard let certificate else { return .http1() }
+    return try .tls(.http1(), tlsConfiguration: certificate.tlsConfiguration)
 }
 
 /// The routes and middleware, without a listening socket.

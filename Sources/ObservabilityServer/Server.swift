@@ -37,7 +37,9 @@ public func runServer(configuration: ServerConfiguration, logger: Logger) async 
 /// them to the service at `HPC_OBS_URL`; serves only its own `/metrics` (drops, buffer,
 /// process) on `PORT`. Needs no database.
 public func runCollectorAgent(configuration: ServerConfiguration, logger: Logger) async throws {
-    guard let url = configuration.serviceURL, let client = CurlClient.forURL(url, token: configuration.serviceToken) else {
+    guard let url = configuration.serviceURL,
+          let client = CurlClient.forURL(url, token: configuration.serviceToken, caFile: configuration.serviceCAFile)
+    else {
         throw ConfigurationError(
             variable: "HPC_OBS_URL",
             value: configuration.serviceURL ?? "",
@@ -51,14 +53,19 @@ public func runCollectorAgent(configuration: ServerConfiguration, logger: Logger
     router.get("metrics") { request, _ in
         MetricsController.serviceOnly(request, registry: serviceMetrics.registry)
     }
+    let certificate = try configuration.tls.map { files throws(ConfigurationError) in try ServerCertificate(files: files) }
     var application = Application(
         router: router,
+        server: try serverBuilder(certificate: certificate),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "hpc-obs-agent/\(ServiceVersion.current)"
         ),
         logger: logger
     )
+    if let certificate {
+        application.addServices(CertificateReloadService(certificate: certificate, logger: logger))
+    }
     let interval = Duration.seconds(configuration.collectSeconds)
     application.addServices(CollectorService(
         sink: HTTPCollectorSink(client: client, capacity: configuration.collectorBufferSamples, interval: interval, logger: logger),

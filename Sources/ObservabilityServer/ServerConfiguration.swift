@@ -49,6 +49,23 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// `COLLECTOR_BUFFER_SAMPLES`: samples a node agent keeps while the service is
     /// unreachable; older ones are dropped (and counted) beyond it. Defaults to `100000`.
     public var collectorBufferSamples: Int
+    /// `TLS_CERT_FILE` and `TLS_KEY_FILE`: serve https with this certificate chain and key
+    /// (PEM), read again on SIGHUP. Both or neither; plain http when neither.
+    public var tls: TLSFiles?
+    /// `HPC_OBS_CA_FILE`: the certificate authorities (PEM) a node agent verifies an https
+    /// service against; the system's store when unset.
+    public var serviceCAFile: String?
+
+    /// Where the server's certificate chain and private key are.
+    public struct TLSFiles: Sendable, Hashable {
+        public var certificateFile: String
+        public var keyFile: String
+
+        public init(certificateFile: String, keyFile: String) {
+            self.certificateFile = certificateFile
+            self.keyFile = keyFile
+        }
+    }
 
     public init(
         host: String = "0.0.0.0",
@@ -68,7 +85,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         nodeName: String? = nil,
         serviceURL: String? = nil,
         serviceToken: String? = nil,
-        collectorBufferSamples: Int = 100_000
+        collectorBufferSamples: Int = 100_000,
+        tls: TLSFiles? = nil,
+        serviceCAFile: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -88,6 +107,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.serviceURL = serviceURL
         self.serviceToken = serviceToken
         self.collectorBufferSamples = collectorBufferSamples
+        self.tls = tls
+        self.serviceCAFile = serviceCAFile
     }
 
     /// Reads the environment, and `API_TOKEN_FILE` from disk when it is set.
@@ -141,6 +162,17 @@ public struct ServerConfiguration: Sendable, Hashable {
         nodeName = value("NODE_NAME")
         serviceURL = value("HPC_OBS_URL")
         collectorBufferSamples = try integer("COLLECTOR_BUFFER_SAMPLES", default: 100_000, in: 1...10_000_000)
+        serviceCAFile = value("HPC_OBS_CA_FILE")
+        switch (value("TLS_CERT_FILE"), value("TLS_KEY_FILE")) {
+        case (nil, nil):
+            tls = nil
+        case (let certificate?, let key?):
+            tls = TLSFiles(certificateFile: certificate, keyFile: key)
+        case (nil, let key?):
+            throw ConfigurationError(variable: "TLS_CERT_FILE", value: "", accepted: "the certificate chain (PEM) that goes with TLS_KEY_FILE=\(key)")
+        case (let certificate?, nil):
+            throw ConfigurationError(variable: "TLS_KEY_FILE", value: "", accepted: "the private key (PEM) that goes with TLS_CERT_FILE=\(certificate)")
+        }
         serviceToken = nil
         if let path = value("HPC_OBS_TOKEN_FILE") {
             let contents: String

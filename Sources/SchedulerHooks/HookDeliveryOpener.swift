@@ -22,7 +22,7 @@ public struct PlainHTTPOpener: HookDeliveryOpener {
 
     public func open(_ destination: HookSettings.Destination, token: String?) async -> HookDeliveryOpening {
         switch destination {
-        case .service(let url, _):
+        case .service(let url, _, _):
             if let client = PlainHTTPClient(baseURL: url, token: token) { return .ready(HTTPEventDelivery(client: client), close: nil) }
             if url.lowercased().hasPrefix("https://") { return .handOff }
             return .unavailable("HPC_OBS_URL='\(url)' is not an http:// or https:// URL")

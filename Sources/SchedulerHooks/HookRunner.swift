@@ -71,7 +71,7 @@ public enum HookRunner {
         }
 
         var token: String?
-        if case .service(_, let tokenFile?) = settings.destination {
+        if case .service(_, let tokenFile?, _) = settings.destination {
             token = FileBytes.token(at: tokenFile)
             if token == nil { problems.append("cannot read a token from HPC_OBS_TOKEN_FILE=\(tokenFile)") }
         }

@@ -13,8 +13,9 @@ public struct HookSettings: Sendable, Hashable {
 
     /// Where to deliver events.
     public enum Destination: Sendable, Hashable {
-        /// `POST {url}/v1/events`, with the bearer token read from `tokenFile` if set.
-        case service(url: String, tokenFile: String?)
+        /// `POST {url}/v1/events`, with the bearer token read from `tokenFile` if set; an
+        /// https server is verified against `caFile` (PEM) if set, else the system's store.
+        case service(url: String, tokenFile: String?, caFile: String? = nil)
         /// Straight into the store, on the host that has it.
         case store(DatabaseConfiguration)
         /// Neither is configured (or configured wrongly): events wait in the spool until
@@ -63,7 +64,7 @@ public struct HookSettings: Sendable, Hashable {
 
         let destination: Destination
         if let url = value("HPC_OBS_URL") {
-            destination = .service(url: url, tokenFile: value("HPC_OBS_TOKEN_FILE"))
+            destination = .service(url: url, tokenFile: value("HPC_OBS_TOKEN_FILE"), caFile: value("HPC_OBS_CA_FILE"))
         } else if value("DATABASE_URL") == nil {
             // The server's default, a SQLite file in its working directory, means nothing in
             // slurmd's: a hook needs to be told where the store is.

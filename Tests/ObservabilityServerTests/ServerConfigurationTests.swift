@@ -45,4 +45,21 @@ struct ServerConfigurationTests {
         #expect(error?.variable == variable)
         #expect(error?.description.contains(value) == true)
     }
+
+    @Test func tlsNeedsBothFilesAndUsableOnes() async throws {
+        let both = try ServerConfiguration(environment: ["TLS_CERT_FILE": "/etc/hpc-obs/tls.pem", "TLS_KEY_FILE": "/etc/hpc-obs/tls.key", "HPC_OBS_CA_FILE": "/ca.pem"])
+        #expect(both.tls == ServerConfiguration.TLSFiles(certificateFile: "/etc/hpc-obs/tls.pem", keyFile: "/etc/hpc-obs/tls.key"))
+        #expect(both.serviceCAFile == "/ca.pem")
+        let noKey = #expect(throws: ConfigurationError.self) { try ServerConfiguration(environment: ["TLS_CERT_FILE": "/c.pem"]) }
+        #expect(noKey?.variable == "TLS_KEY_FILE")
+        let noCertificate = #expect(throws: ConfigurationError.self) { try ServerConfiguration(environment: ["TLS_KEY_FILE": "/k.pem"]) }
+        #expect(noCertificate?.variable == "TLS_CERT_FILE")
+        // Files that cannot be read stop the server at start (exit 78), naming the variable.
+        var unreadable = ServerConfiguration()
+        unreadable.tls = ServerConfiguration.TLSFiles(certificateFile: "/nonexistent/tls.pem", keyFile: "/nonexistent/tls.key")
+        let store = try await ScratchSQLite.open()
+        let error = #expect(throws: ConfigurationError.self) { _ = try buildApplication(configuration: unreadable, store: store, logger: Logger(label: "test")) }
+        #expect(error?.variable == "TLS_CERT_FILE")
+        await store.close()
+    }
 }
