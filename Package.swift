@@ -1,11 +1,17 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+/// Tests/Fuzz/run builds the fuzz targets with HPC_OBS_FUZZ set: our own modules are then
+/// instrumented for libFuzzer and AddressSanitizer (the packages we depend on are not, and the
+/// code generator's tool must not be).
+let fuzzing = Context.environment["HPC_OBS_FUZZ"] != nil
+let sanitizers: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+
 let upcomingFeatures: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
-]
+] + sanitizers
 
 /// Hooks start once per job per node and must be small: the Swift runtime and Foundation are
 /// linked in statically, so the loader maps and relocates a fraction of what the shared
@@ -193,7 +199,7 @@ let package = Package(
                 "ObservabilityCore",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
-            swiftSettings: [.unsafeFlags(["-suppress-warnings"])],
+            swiftSettings: [.unsafeFlags(["-suppress-warnings"])] + sanitizers,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         .target(
@@ -348,3 +354,19 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets for the parsers of outside input, built only by Tests/Fuzz/run: libFuzzer
+// brings its own `main`.
+if fuzzing {
+    package.products.append(.executable(name: "hpc-obs-fuzz", targets: ["hpc-obs-fuzz"]))
+    package.targets.append(.target(name: "CFuzzDriver", path: "Tests/Fuzz/Driver"))
+    package.targets.append(.executableTarget(
+        name: "hpc-obs-fuzz",
+        dependencies: [
+            "CFuzzDriver", "ObservabilityCore", "SchedulerFormats", "SchedulerHooks", "MetricsExposition", "ObservabilityAPI", "ObservabilityServer",
+        ],
+        path: "Tests/Fuzz/Sources",
+        swiftSettings: upcomingFeatures + [.unsafeFlags(["-parse-as-library"])],
+        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]
+    ))
+}

@@ -66,15 +66,24 @@ public enum RFC3339 {
     }
 
     /// `2026-11-29T08:00:00Z`, or with `fractionDigits` (1 to 6) digits of the second when the
-    /// time has a fraction: `2026-11-29T08:00:00.250Z`. The fraction is truncated, never
-    /// rounded up into the next second.
+    /// time, rounded to that many, has a fraction: `2026-11-29T08:00:00.250Z`. Rounded, not
+    /// truncated: a time stored as `.456` is the binary fraction just below it, and must not
+    /// come back as `.455`.
     public static func format(_ date: Date, fractionDigits: Int = 3) -> String {
         let interval = date.timeIntervalSince1970
+        let digits = min(max(fractionDigits, 1), 6)
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
         // Times outside what a 64-bit count of microseconds holds (the store's range) are not
         // times the service keeps; they are written as the nearest one it could.
         let bounded = interval.isNaN ? 0 : min(max(interval, -9.2e12), 9.2e12)
-        let whole = bounded.rounded(.down)
-        var seconds = Int64(saturating: whole)
+        let scaled = Int64(saturating: (bounded * Double(scale)).rounded())
+        var seconds = scaled / scale
+        var fraction = scaled % scale
+        if fraction < 0 {
+            fraction += scale
+            seconds -= 1
+        }
         var days = seconds / 86_400
         seconds -= days * 86_400
         if seconds < 0 {
@@ -84,11 +93,7 @@ public enum RFC3339 {
         let (year, month, day) = civilFromDays(days)
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
         text += pad(seconds / 3_600, 2) + ":" + pad(seconds % 3_600 / 60, 2) + ":" + pad(seconds % 60, 2)
-        let digits = min(max(fractionDigits, 1), 6)
-        if bounded != whole {
-            var scale: Int64 = 1
-            for _ in 0..<digits { scale *= 10 }
-            let fraction = min(Int64(saturating: (bounded - whole) * Double(scale)), scale - 1)
+        if fraction != 0 {
             text += "." + pad(fraction, digits)
         }
         return text + "Z"

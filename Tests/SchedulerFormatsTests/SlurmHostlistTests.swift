@@ -26,4 +26,9 @@ struct SlurmHostlistTests {
         #expect(error?.reason.contains("more than 1000") == true)
         #expect(throws: SchedulerFormatError.self) { try SlurmHostlist.expand("a[1-40]b[1-40]", limit: 1_000) }
     }
+
+    @Test func nonASCIIListsAreRefusedRatherThanMisread() {
+        #expect(throws: SchedulerFormatError.self) { try SlurmHostlist.expand("a,\u{301}b") }
+        #expect(throws: SchedulerFormatError.self) { try SlurmHostlist.expand("n[\u{301}1-2]") }
+    }
 }

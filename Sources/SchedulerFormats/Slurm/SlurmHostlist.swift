@@ -9,6 +9,11 @@ public enum SlurmHostlist {
 
     /// Expands `expression` into node names, in order, without duplicates removed.
     public static func expand(_ expression: String, field: String = "nodelist", limit: Int = defaultLimit) throws(SchedulerFormatError) -> [String] {
+        // Host names are ASCII; past it, a combining mark after `,` or `[` would make one
+        // character of both, and the separator would go unseen.
+        guard expression.utf8.allSatisfy({ $0 < 0x80 }) else {
+            throw SchedulerFormatError(field: field, value: expression, reason: "node names are ASCII")
+        }
         var names: [String] = []
         for item in try splitTopLevel(expression, field: field) where !item.isEmpty {
             try expandItem(Substring(item), prefix: "", into: &names, field: field, whole: expression, limit: limit)
