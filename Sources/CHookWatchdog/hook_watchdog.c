@@ -74,16 +74,29 @@ static void on_deadline(int signal_number) {
     _exit(0);
 }
 
+/// The handler's own stack: a crash from a stack overflow leaves none to run it on.
+static unsigned char alternate_stack[64 * 1024];
+static volatile sig_atomic_t alternate_stack_installed;
+
 void hpc_watchdog_arm(double seconds) {
+    if (!alternate_stack_installed) {
+        stack_t stack;
+        memset(&stack, 0, sizeof stack);
+        stack.ss_sp = alternate_stack;
+        stack.ss_size = sizeof alternate_stack;
+        if (sigaltstack(&stack, NULL) == 0) alternate_stack_installed = 1;
+    }
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = on_deadline;
-    action.sa_flags = SA_NODEFER;
+    action.sa_flags = SA_NODEFER | SA_ONSTACK;
     sigemptyset(&action.sa_mask);
-    sigaction(SIGALRM, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGHUP, &action, NULL);
+    // The deadline and the signals that stop a process from outside, and the ones that end it
+    // from inside: a Swift trap (SIGILL, SIGTRAP), a bad access (SIGSEGV, SIGBUS), abort().
+    // Every one of them spools the pending event and exits 0: slurmd drains a node whose hook
+    // exits otherwise, and PBS requeues the job.
+    const int signals[] = {SIGALRM, SIGTERM, SIGINT, SIGHUP, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE};
+    for (size_t index = 0; index < sizeof signals / sizeof signals[0]; index++) sigaction(signals[index], &action, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     if (seconds < 0.001) seconds = 0.001;

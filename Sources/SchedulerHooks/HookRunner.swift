@@ -69,6 +69,9 @@ public enum HookRunner {
         _ = body.withUnsafeBufferPointer { buffer in
             hpc_watchdog_set_pending(settings.spoolDirectory, fileName, buffer.baseAddress, buffer.count)
         }
+        #if DEBUG
+        TestCrash.trigger(environment["HPC_OBS_TEST_CRASH"])
+        #endif
 
         var token: String?
         if case .service(_, let tokenFile?, _) = settings.destination {

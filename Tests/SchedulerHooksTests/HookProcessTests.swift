@@ -145,6 +145,22 @@ struct HookProcessTests {
         #expect(spooled().count == 1)
     }
 
+    /// A trap once ended a hook with SIGILL: slurmd drained the node and PBS requeued the job.
+    /// The watchdog now catches every crash, on its own stack (so an overflow too), spools the
+    /// pending event and exits 0. Debug builds crash on purpose where HPC_OBS_TEST_CRASH says.
+    @Test(arguments: ["trap", "segv", "abort", "stack"])
+    func aHookThatCrashesSpoolsItsEventAndExitsZero(mode: String) async throws {
+        let settings = ["HPC_OBS_URL": "http://127.0.0.1:1", "HPC_OBS_TEST_CRASH": mode, "SWIFT_BACKTRACE": "enable=no"]
+        let result = try await BuiltExecutable.run("hpc-obs-epilog", environment: environment(job: "71", context: "epilog_slurmd", settings))
+        #expect(result.status == 0, "\(mode): \(result.standardError)")
+        #expect(result.seconds < 2, "\(mode) took \(result.seconds) s")
+        let files = spooled()
+        #expect(files.count == 1, "\(mode)")
+        let body = try #require(files.first.flatMap { FileManager.default.contents(atPath: "\(scratch)/spool/\($0)") })
+        #expect(EventWireFormat.decode(Array(body))?.jobID == "71")
+        for file in files { try? FileManager.default.removeItem(atPath: "\(scratch)/spool/\(file)") }
+    }
+
     // MARK: PBS
 
     /// What PBS MoM gives a prologue or epilogue: its own environment (here, only the

@@ -3,8 +3,10 @@
 
 #include <stddef.h>
 
-/// Arms the hook's last line of defence: when `seconds` have passed, or SIGTERM, SIGINT or
-/// SIGHUP arrives, the handler writes the pending event (if any) to the spool and exits 0.
+/// Arms the hook's last line of defence: when `seconds` have passed, when SIGTERM, SIGINT or
+/// SIGHUP arrives, or when the hook itself crashes (a Swift trap: SIGILL or SIGTRAP; SIGSEGV,
+/// SIGBUS, SIGFPE, abort()'s SIGABRT), the handler writes the pending event (if any) to the
+/// spool and exits 0. It runs on a stack of its own, so a stack overflow is caught too.
 /// Written in C because only async-signal-safe calls (open, write, fsync, rename, _exit) may
 /// run in a signal handler. SIGPIPE is ignored.
 void hpc_watchdog_arm(double seconds);
