@@ -312,7 +312,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SlurmBridgeTests",
-            dependencies: ["SlurmBridge", "ObservabilityCore"],
+            dependencies: [
+                "SlurmBridge", "ObservabilityCore", "SQLJobStore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

@@ -19,8 +19,9 @@ import Glibc
 /// and are never copied out of libslurm. Every `fullLoadEvery` cycles, and at start, a full
 /// load also closes jobs the store thinks are live but slurmctld no longer knows (a lost
 /// epilog). The interval is never below five times the
-/// last RPC's duration; when slurmctld is unreachable the poller backs off, up to ten
-/// intervals, and says so in the log and in `/metrics`, while the server keeps serving.
+/// last RPC's duration; when slurmctld is unreachable, or libslurm cannot be opened yet (a host
+/// provisioned package first, slurm.conf later), the poller backs off, up to ten intervals, and
+/// says so in the log and in `/metrics`, while the server keeps serving.
 public final class SlurmPoller: Service, Sendable {
     public let store: any JobStore
     public let interval: Duration
@@ -47,21 +48,19 @@ public final class SlurmPoller: Service, Sendable {
     }
 
     public func run() async throws {
-        let cluster: String?
-        do {
-            cluster = try await slurm.run { $0.clusterName }
-        } catch {
-            logger.warning("Slurm poller off", metadata: ["error": "\(error)"])
-            metrics.up.record(0)
-            // A service that returns early stops the whole server: wait for shutdown instead.
-            try? await gracefulShutdown()
-            return
-        }
-        logger.info("Slurm poller on", metadata: ["slurmConf": "\(slurm.configPath)", "interval": "\(interval)", "cluster": "\(cluster ?? "-")"])
+        var opened = false
         var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             var wait = interval
             do {
+                if !opened {
+                    let cluster = try await slurm.run { $0.clusterName }
+                    opened = true
+                    logger.info("Slurm poller on", metadata: [
+                        "slurmConf": "\(slurm.configPath)", "interval": "\(interval)", "cluster": "\(cluster ?? "-")", "triesBefore": "\(failures)",
+                    ])
+                    failures = 0
+                }
                 let rpc = try await pollOnce()
                 if failures > 0 { logger.notice("slurmctld answers again", metadata: ["failedCycles": "\(failures)"]) }
                 failures = 0
@@ -71,7 +70,13 @@ public final class SlurmPoller: Service, Sendable {
                 metrics.failed()
                 // Log the first failure and then every tenth: an outage is one story, not a flood.
                 if failures == 1 || failures % 10 == 0 {
-                    logger.error("cannot read jobs from slurmctld; backing off", metadata: ["error": "\(error)", "failedCycles": "\(failures)"])
+                    if opened {
+                        logger.error("cannot read jobs from slurmctld; backing off", metadata: ["error": "\(error)", "failedCycles": "\(failures)"])
+                    } else {
+                        logger.warning("Slurm poller waiting: cannot open libslurm yet; trying again with back-off", metadata: [
+                            "slurmConf": "\(slurm.configPath)", "error": "\(error)", "tries": "\(failures)",
+                        ])
+                    }
                 }
                 wait = interval * min(10, 1 << min(failures, 4))
             }
@@ -124,7 +129,15 @@ public final class SlurmPoller: Service, Sendable {
                 if !recordEvents.isEmpty {
                     records.append((record.jobID, record.fingerprint, recordEvents.map(\.jobID)))
                 }
-                for event in recordEvents {
+                for mapped in recordEvents {
+                    // As the hooks do: a value the store would refuse (a name with a tab, a
+                    // memory request past 1 EiB) costs that value, not the job.
+                    let (event, dropped) = mapped.keepingValidFields()
+                    if !dropped.isEmpty, state.isNew(event) {
+                        logger.notice("left out what the store would refuse from a job slurmctld reported", metadata: [
+                            "jobId": "\(event.jobID)", "fields": "\(dropped.map(\.description).joined(separator: "; "))",
+                        ])
+                    }
                     seen.insert(event.jobID)
                     if state.isNew(event) { events.append(event) }
                 }

@@ -16,9 +16,11 @@ work=$(mktemp -d /tmp/hpc-obs-slurm.XXXXXX)
 chmod 755 "$work"
 server_pid=""
 agent_pid=""
+late_pid=""
 cleanup() {
-    [ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
-    [ -n "$agent_pid" ] && { kill "$agent_pid" 2>/dev/null || true; wait "$agent_pid" 2>/dev/null || true; }
+    for pid in "$server_pid" "$agent_pid" "$late_pid"; do
+        [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+    done
     Tests/testbed/slurm.sh stop "$work/cluster" >/dev/null 2>&1 || true
     if [ "$failures" -gt 0 ]; then
         echo "--- server log (tail)"; tail -n 30 "$work/server.log" 2>/dev/null || true
@@ -215,6 +217,39 @@ Tests/testbed/slurm.sh start-slurmctld "$work/cluster"
 late=$(submit --hold --wrap true)
 await_check "after slurmctld is back, the poller catches up" "$late" state pending
 check "  and /metrics says so" "hpc_obs_slurm_up 1" poller_up
+
+# Jobs slurmctld describes in ways the store refuses: the poller keeps the job and leaves out
+# the value, as the hooks do (it once dropped the whole job, and with it Slurm's final state).
+odd=$(submit --hold -J "$(printf 'odd\tname')" --wrap true)
+await_check "a pending job with a tab in its name is recorded" "$odd" state pending
+check "  without the name the store refuses" absent field "$odd" name
+long_name=$(printf 'n%.0s' $(seq 1 300))
+named=$(submit --hold -J "$long_name" --wrap true)
+await_check "a pending job with a 300-character name is recorded, name and all" "$named" name "$long_name"
+scancel "$odd"
+await_check "  and the odd one's end reaches the store" "$odd" state cancelled
+
+# A host provisioned package first, slurm.conf later: a second server starts before its
+# slurm.conf exists, and polls once it does (it once gave up until a restart).
+late_port=$(free_port)
+mkdir -p "$work/late"
+DATABASE_URL="$work/late.db" HOST=127.0.0.1 PORT=$late_port SLURM_POLL_INTERVAL=1 SLURM_CONF="$work/late/slurm.conf" \
+    HPC_OBS_SPOOL_DIR="$work/late/spool" "$bin/hpc-obs-server" >"$work/late.log" 2>&1 &
+late_pid=$!
+wait_for_url "http://127.0.0.1:$late_port/v1/health" "a server without slurm.conf"
+late_up() { curl -fsS "http://127.0.0.1:$late_port/metrics" | grep '^hpc_obs_slurm_up ' || true; }
+sleep 2
+check "a server started before slurm.conf exists says it cannot poll" "hpc_obs_slurm_up 0" late_up
+check "  and waits, saying so in the log" yes sh -c "grep -q 'Slurm poller waiting' '$work/late.log' && echo yes"
+cp "$SLURM_CONF" "$work/late/slurm.conf"
+for _ in $(seq 1 150); do
+    [ "$(late_up)" = "hpc_obs_slurm_up 1" ] && break
+    sleep 0.2
+done
+check "  once slurm.conf is there, it polls" "hpc_obs_slurm_up 1" late_up
+kill "$late_pid"
+wait "$late_pid" 2>/dev/null || true
+late_pid=""
 
 echo "slurm.sh: $((checks - failures)) of $checks checks passed"
 [ "$failures" -eq 0 ]
