@@ -21,6 +21,7 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let serviceMetrics = ServiceMetrics()
     let certificate = try configuration.tls.map { files throws(ConfigurationError) in try ServerCertificate(files: files) }
+    let connections = connectionLimit(configuration.http, logger: logger)
     var application = Application(
         router: try buildRouter(
             store: store,
@@ -29,10 +30,11 @@ public func buildApplication(
             serviceMetrics: serviceMetrics,
             logger: logger
         ),
-        server: try serverBuilder(certificate: certificate),
+        server: try serverBuilder(certificate: certificate, limits: configuration.http, metrics: serviceMetrics),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
-            serverName: "hpc-obs/\(ServiceVersion.current)"
+            serverName: "hpc-obs/\(ServiceVersion.current)",
+            availableConnectionsDelegate: .maximum(connections, logger: logger)
         ),
         logger: logger
     )
@@ -69,10 +71,26 @@ public func buildApplication(
     return application
 }
 
-/// HTTP/1.1, over TLS when the configuration names a certificate.
-func serverBuilder(certificate: ServerCertificate?) throws -> HTTPServerBuilder {
-    guard let certificate else { return .http1() }
-    return try .tls(.http1(), tlsConfiguration: certificate.tlsConfiguration)
+/// HTTP/1.1 with deadlines for each request's head and body, over TLS when the configuration
+/// names a certificate.
+func serverBuilder(certificate: ServerCertificate?, limits: ServerConfiguration.HTTPLimits, metrics: ServiceMetrics) throws -> HTTPServerBuilder {
+    let closed = metrics.connectionsTimedOut
+    let http = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [
+        RequestDeadlineHandler(headTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)), closed: closed),
+    ]))
+    guard let certificate else { return http }
+    return try .tls(http, tlsConfiguration: certificate.tlsConfiguration)
+}
+
+/// `HTTP_MAX_CONNECTIONS`, within the open-file limit (raised to its hard maximum first).
+func connectionLimit(_ limits: ServerConfiguration.HTTPLimits, logger: Logger) -> Int {
+    let allowed = DescriptorLimit.connectionsAllowed(wanted: limits.maxConnections)
+    if allowed < limits.maxConnections {
+        logger.warning("fewer connections than HTTP_MAX_CONNECTIONS: the open-file limit is lower (LimitNOFILE in the unit)", metadata: [
+            "wanted": "\(limits.maxConnections)", "allowed": "\(allowed)",
+        ])
+    }
+    return allowed
 }
 
 /// The routes and middleware, without a listening socket.

@@ -56,10 +56,11 @@ public func runCollectorAgent(configuration: ServerConfiguration, logger: Logger
     let certificate = try configuration.tls.map { files throws(ConfigurationError) in try ServerCertificate(files: files) }
     var application = Application(
         router: router,
-        server: try serverBuilder(certificate: certificate),
+        server: try serverBuilder(certificate: certificate, limits: configuration.http, metrics: serviceMetrics),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
-            serverName: "hpc-obs-agent/\(ServiceVersion.current)"
+            serverName: "hpc-obs-agent/\(ServiceVersion.current)",
+            availableConnectionsDelegate: .maximum(connectionLimit(configuration.http, logger: logger), logger: logger)
         ),
         logger: logger
     )

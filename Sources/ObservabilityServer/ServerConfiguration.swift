@@ -55,6 +55,28 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// `HPC_OBS_CA_FILE`: the certificate authorities (PEM) a node agent verifies an https
     /// service against; the system's store when unset.
     public var serviceCAFile: String?
+    /// How long a connection may take to send a request, and how many may be open.
+    public var http: HTTPLimits
+
+    /// Bounds on what one client can hold of the server.
+    public struct HTTPLimits: Sendable, Hashable {
+        /// `HTTP_IDLE_TIMEOUT`: seconds a connection may go without a complete request head,
+        /// from its start or its last response: idle keep-alive and slow headers alike.
+        /// Defaults to `30`.
+        public var idleTimeoutSeconds: Int
+        /// `HTTP_BODY_TIMEOUT`: seconds from a request's head to the end of its body. Defaults
+        /// to `30`.
+        public var bodyTimeoutSeconds: Int
+        /// `HTTP_MAX_CONNECTIONS`: open connections at most; past it, new ones wait in the
+        /// kernel's queue. Defaults to `10000`, lowered to what the descriptor limit allows.
+        public var maxConnections: Int
+
+        public init(idleTimeoutSeconds: Int = 30, bodyTimeoutSeconds: Int = 30, maxConnections: Int = 10_000) {
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.bodyTimeoutSeconds = bodyTimeoutSeconds
+            self.maxConnections = maxConnections
+        }
+    }
 
     /// Where the server's certificate chain and private key are.
     public struct TLSFiles: Sendable, Hashable {
@@ -87,7 +109,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         serviceToken: String? = nil,
         collectorBufferSamples: Int = 100_000,
         tls: TLSFiles? = nil,
-        serviceCAFile: String? = nil
+        serviceCAFile: String? = nil,
+        http: HTTPLimits = HTTPLimits()
     ) {
         self.host = host
         self.port = port
@@ -109,6 +132,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.collectorBufferSamples = collectorBufferSamples
         self.tls = tls
         self.serviceCAFile = serviceCAFile
+        self.http = http
     }
 
     /// Reads the environment, and `API_TOKEN_FILE` from disk when it is set.
@@ -163,6 +187,11 @@ public struct ServerConfiguration: Sendable, Hashable {
         serviceURL = value("HPC_OBS_URL")
         collectorBufferSamples = try integer("COLLECTOR_BUFFER_SAMPLES", default: 100_000, in: 1...10_000_000)
         serviceCAFile = value("HPC_OBS_CA_FILE")
+        http = HTTPLimits(
+            idleTimeoutSeconds: try integer("HTTP_IDLE_TIMEOUT", default: 30, in: 1...3_600),
+            bodyTimeoutSeconds: try integer("HTTP_BODY_TIMEOUT", default: 30, in: 1...3_600),
+            maxConnections: try integer("HTTP_MAX_CONNECTIONS", default: 10_000, in: 16...1_000_000)
+        )
         switch (value("TLS_CERT_FILE"), value("TLS_KEY_FILE")) {
         case (nil, nil):
             tls = nil

@@ -8,6 +8,7 @@ public import MetricsExposition
 public final class ServiceMetrics: Sendable {
     public let registry: MetricsRegistry
     let samplesIngested: Counter
+    let connectionsTimedOut: Counter
 
     static let requestDuration = "hpc_obs_http_request_duration_seconds"
     static let samples = "hpc_obs_samples_ingested_total"
@@ -22,6 +23,10 @@ public final class ServiceMetrics: Sendable {
         registry.describe(Self.events, help: "Lifecycle events received through the API, by what they did (created, updated, unchanged, duplicate).")
         registry.describe(Self.storeDuration, help: "Time a store operation took, by operation.")
         registry.describe(Self.storeErrors, help: "Store operations that failed, by operation and error code.")
+        registry.describe(
+            "hpc_obs_http_connections_timed_out_total",
+            help: "Connections closed for sending no complete request head within HTTP_IDLE_TIMEOUT, or no body within HTTP_BODY_TIMEOUT."
+        )
         // Families other modules record through the same registry (the poller, spool replay).
         registry.describe("hpc_obs_slurm_up", help: "1 when the last read of slurmctld's jobs succeeded, 0 when it failed.")
         registry.describe(
@@ -51,6 +56,7 @@ public final class ServiceMetrics: Sendable {
         )
         registry.describe("hpc_obs_collector_cycle_duration_seconds", help: "Time one collection cycle took.")
         samplesIngested = Counter(label: Self.samples, factory: registry)
+        connectionsTimedOut = Counter(label: "hpc_obs_http_connections_timed_out_total", factory: registry)
         for outcome in ["created", "updated", "unchanged", "duplicate"] {
             _ = Counter(label: Self.events, dimensions: [("outcome", outcome)], factory: registry)
         }
