@@ -16,13 +16,29 @@ final class PostgresConnection: SQLConnection {
     private var connection: OpaquePointer?
     private var preparedNames: [String: String] = [:]
 
-    /// Seconds libpq waits for the server to accept a connection, unless the URL says otherwise.
-    static let defaultConnectTimeoutSeconds = "5"
+    /// What a connection may wait for, unless the connection string says otherwise: a
+    /// database that is down, hung or locked must cost a request seconds, not forever.
+    /// - `connect_timeout`: 5 s for the server to accept a connection;
+    /// - TCP keepalives (first probe after 10 s idle, then every 5 s, 3 lost) and
+    ///   `tcp_user_timeout` (10 s for sent data to be acknowledged): a server that vanished
+    ///   without closing its sockets is noticed;
+    /// - `statement_timeout` (10 s, server side): a statement waiting on a lock held elsewhere,
+    ///   or running away, is cancelled.
+    static let defaults: [(keyword: String, value: String)] = [
+        ("connect_timeout", "5"),
+        ("application_name", "hpc-obs"),
+        ("keepalives", "1"),
+        ("keepalives_idle", "10"),
+        ("keepalives_interval", "5"),
+        ("keepalives_count", "3"),
+        ("tcp_user_timeout", "10000"),
+        ("options", "-c statement_timeout=10000"),
+    ]
 
     init(connectionString: String) throws(SQLError) {
         // Keywords before `dbname` are defaults: values in the expanded URL override them.
-        let keywords = ["connect_timeout", "application_name", "dbname"]
-        let values = [Self.defaultConnectTimeoutSeconds, "hpc-obs", connectionString]
+        let keywords = Self.defaults.map(\.keyword) + ["dbname"]
+        let values = Self.defaults.map(\.value) + [connectionString]
         let handle = Self.withCStringArray(keywords) { keywordPointers in
             Self.withCStringArray(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)

@@ -8,6 +8,10 @@ import Synchronization
 /// starve every other task on a 2-core machine, so each connection lives on a dispatch queue
 /// and async callers suspend until their work is done. Connections open lazily and are
 /// replaced when they break, so a database restart costs one failed operation per connection.
+///
+/// A caller waits for a free connection at most ``waitTimeout`` (then `StoreError.unavailable`,
+/// which the API answers with 503 and `Retry-After`) and stops waiting when its task is
+/// cancelled: a database that hangs, or a lock held elsewhere, must not hold every request.
 public final class ConnectionPool: Sendable {
     public typealias Opener = @Sendable () throws(SQLError) -> any SQLConnection
 
@@ -21,24 +25,43 @@ public final class ConnectionPool: Sendable {
         }
     }
 
+    /// What a wait for a connection ends with.
+    private enum Acquired: Sendable {
+        case slot(Int)
+        case closed
+        case timedOut
+        case cancelled
+    }
+
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Acquired, Never>
+    }
+
     private struct State {
         var freeSlots: [Int]
-        var waiters: [CheckedContinuation<Int?, Never>] = []
+        var waiters: [Waiter] = []
+        var nextWaiterID: UInt64 = 0
         var isClosed = false
     }
 
     private let slots: [Slot]
     private let state: Mutex<State>
     private let open: Opener
+    /// How long a caller waits for a free connection. Defaults to 5 seconds.
+    public let waitTimeout: Duration
 
     /// - Parameters:
     ///   - size: how many connections at most; also how many operations run at once.
     ///   - label: names the queues in thread dumps.
+    ///   - waitTimeout: how long a caller waits for a free connection before the store says
+    ///     it is unavailable.
     ///   - open: opens one connection; called on the connection's queue.
-    public init(size: Int, label: String, open: @escaping Opener) {
+    public init(size: Int, label: String, waitTimeout: Duration = .seconds(5), open: @escaping Opener) {
         precondition(size > 0, "a connection pool needs at least one connection")
         slots = (0..<size).map { Slot(label: "\(label).\($0)") }
         state = Mutex(State(freeSlots: Array((0..<size).reversed())))
+        self.waitTimeout = waitTimeout
         self.open = open
     }
 
@@ -46,8 +69,13 @@ public final class ConnectionPool: Sendable {
     public func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (any SQLConnection) throws -> Result
     ) async throws -> Result {
-        guard let index = await acquire() else {
-            throw StoreError(.closed, "the store is closed")
+        let index: Int
+        switch await acquire() {
+        case .slot(let free): index = free
+        case .closed: throw StoreError(.closed, "the store is closed")
+        case .timedOut:
+            throw StoreError(.unavailable, "all \(slots.count) database connections stayed busy for \(waitTimeout); the database is slow, down or locked")
+        case .cancelled: throw CancellationError()
         }
         defer { release(index) }
         let slot = slots[index]
@@ -82,12 +110,12 @@ public final class ConnectionPool: Sendable {
 
     /// Refuses new work, waits for work in flight and closes every connection.
     public func close() async {
-        let waiters = state.withLock { state -> [CheckedContinuation<Int?, Never>] in
+        let waiters = state.withLock { state -> [Waiter] in
             state.isClosed = true
             defer { state.waiters.removeAll() }
             return state.waiters
         }
-        for waiter in waiters { waiter.resume(returning: nil) }
+        for waiter in waiters { waiter.continuation.resume(returning: .closed) }
         for slot in slots {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 slot.queue.async {
@@ -99,24 +127,52 @@ public final class ConnectionPool: Sendable {
         }
     }
 
-    private func acquire() async -> Int? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Int?, Never>) in
-            let immediate: Int?? = state.withLock { state in
-                if state.isClosed { return .some(nil) }
-                if let index = state.freeSlots.popLast() { return .some(index) }
-                state.waiters.append(continuation)
-                return nil
+    /// A free slot, or why there is none: waits in line, at most ``waitTimeout``, and no
+    /// longer than the calling task wants (the cancellation handler takes the waiter out).
+    private func acquire() async -> Acquired {
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiterID &+= 1
+            return state.nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Acquired, Never>) in
+                let immediate: Acquired? = state.withLock { state in
+                    if state.isClosed { return .closed }
+                    if Task.isCancelled { return .cancelled }
+                    if let index = state.freeSlots.popLast() { return .slot(index) }
+                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    return nil
+                }
+                if let immediate {
+                    continuation.resume(returning: immediate)
+                    return
+                }
+                let (seconds, attoseconds) = waitTimeout.components
+                let nanoseconds = Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000)
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [self] in
+                    stopWaiting(id, because: .timedOut)
+                }
             }
-            if let immediate { continuation.resume(returning: immediate) }
+        } onCancel: {
+            stopWaiting(id, because: .cancelled)
         }
     }
 
+    /// Takes waiter `id` out of the line, if it is still in it, and tells it why.
+    private func stopWaiting(_ id: UInt64, because reason: Acquired) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard let position = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: position)
+        }
+        waiter?.continuation.resume(returning: reason)
+    }
+
     private func release(_ index: Int) {
-        let waiter = state.withLock { state -> CheckedContinuation<Int?, Never>? in
+        let waiter = state.withLock { state -> Waiter? in
             if !state.waiters.isEmpty { return state.waiters.removeFirst() }
             state.freeSlots.append(index)
             return nil
         }
-        waiter?.resume(returning: index)
+        waiter?.continuation.resume(returning: .slot(index))
     }
 }

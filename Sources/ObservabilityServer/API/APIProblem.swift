@@ -24,6 +24,9 @@ struct APIProblem: Error, Sendable, Equatable {
         self.allow = allow
     }
 
+    /// What a 503 asks clients to wait, in seconds: about the store's connection wait.
+    static let retryAfterSeconds = 5
+
     static func badRequest(_ detail: String, field: String? = nil) -> APIProblem {
         APIProblem(status: .badRequest, kind: "bad-request", detail: detail, field: field)
     }
@@ -87,6 +90,9 @@ struct APIProblem: Error, Sendable, Equatable {
         headers[.contentType] = "application/problem+json"
         if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="hpc-obs""# }
         if let allow { headers[.allow] = allow.joined(separator: ", ") }
+        // Clients that honour it (the hooks spool and try later anyway) come back after the
+        // store's own waits have run out, not in a tight loop.
+        if status == .serviceUnavailable { headers[.retryAfter] = String(Self.retryAfterSeconds) }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
