@@ -4,7 +4,7 @@
 /// `StorageBackends` describes it for logs without its secrets (`redactedDescription`).
 public enum DatabaseConfiguration: Sendable, Hashable {
     /// A SQLite file path (or a `file:` URI). Zero setup; one host.
-    case sqlite(path: String)
+    case sqlite(path: String, synchronous: SQLiteSynchronous = .full)
     /// A libpq connection string: `postgres://` / `postgresql://` URL or `key=value` pairs.
     case postgres(connectionString: String)
 
@@ -24,7 +24,15 @@ public enum DatabaseConfiguration: Sendable, Hashable {
                     accepted: "with DATABASE_TYPE=sqlite it is a file path; set DATABASE_TYPE=postgres for a PostgreSQL URL"
                 )
             }
-            self = .sqlite(path: path)
+            let mode = environment["SQLITE_SYNCHRONOUS"].flatMap { $0.isEmpty ? nil : $0 } ?? SQLiteSynchronous.full.rawValue
+            guard let synchronous = SQLiteSynchronous(rawValue: mode.lowercased()) else {
+                throw ConfigurationError(
+                    variable: "SQLITE_SYNCHRONOUS",
+                    value: mode,
+                    accepted: "full (an acknowledged write survives a power cut) or normal (it survives a crash of the process)"
+                )
+            }
+            self = .sqlite(path: path, synchronous: synchronous)
         case "postgres", "postgresql":
             guard let url else {
                 throw ConfigurationError(
@@ -47,4 +55,16 @@ public enum DatabaseConfiguration: Sendable, Hashable {
             throw ConfigurationError(variable: "DATABASE_TYPE", value: type, accepted: "one of sqlite, postgres")
         }
     }
+}
+
+/// When SQLite waits for the disk (`PRAGMA synchronous`, in WAL mode).
+///
+/// A hook deletes its spooled copy of an event once the service acknowledges it, so an
+/// acknowledged write must survive what the machine survives: `full` is the default.
+public enum SQLiteSynchronous: String, Sendable, Hashable, CaseIterable {
+    /// Every commit waits for the write-ahead log to reach the disk: survives a power cut.
+    case full
+    /// Commits wait only at checkpoints: survives a crash of the process, not of the machine;
+    /// faster for sites that prefer speed.
+    case normal
 }

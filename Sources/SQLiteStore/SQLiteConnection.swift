@@ -1,4 +1,5 @@
 import CSQLite
+import ObservabilityCore
 import SQLJobStore
 
 /// One connection to a SQLite database file, through libsqlite3.
@@ -19,7 +20,7 @@ final class SQLiteConnection: SQLConnection {
     private var database: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
 
-    init(path: String, role: Role) throws(SQLError) {
+    init(path: String, role: Role, synchronous: SQLiteSynchronous) throws(SQLError) {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         let status = sqlite3_open_v2(path, &handle, flags, nil)
@@ -34,7 +35,7 @@ final class SQLiteConnection: SQLConnection {
         database = handle
         sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
         do {
-            try executeScript("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            try executeScript("PRAGMA foreign_keys = ON; PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL");")
             switch role {
             case .writer:
                 try executeScript("PRAGMA journal_mode = WAL;")

@@ -11,8 +11,8 @@ public enum JobStoreFactory {
     /// - Parameter postgresPoolSize: PostgreSQL connections at most (SQLite always has one writer).
     public static func open(_ configuration: DatabaseConfiguration, postgresPoolSize: Int = 4, logger: Logger) async throws -> any JobStore {
         switch configuration {
-        case .sqlite(let path):
-            try await SQLiteJobStore.open(path: path, logger: logger)
+        case .sqlite(let path, let synchronous):
+            try await SQLiteJobStore.open(path: path, synchronous: synchronous, logger: logger)
         case .postgres(let connectionString):
             try await PostgresJobStore.open(connectionString: connectionString, poolSize: postgresPoolSize, logger: logger)
         }
@@ -24,7 +24,7 @@ extension DatabaseConfiguration {
     /// connection string through ``PostgresConnectionString/redacted(_:)``.
     public var redactedDescription: String {
         switch self {
-        case .sqlite(let path): "sqlite:\(path)"
+        case .sqlite(let path, _): "sqlite:\(path)"
         case .postgres(let connectionString): "postgres:" + PostgresConnectionString.redacted(connectionString)
         }
     }

@@ -3,8 +3,11 @@ import Testing
 
 @Suite("Database configuration")
 struct DatabaseConfigurationTests {
-    @Test func sqliteIsTheDefault() throws {
-        #expect(try DatabaseConfiguration(environment: [:]) == .sqlite(path: "./hpc-jobs.db"))
+    @Test func sqliteIsTheDefaultAndWaitsForTheDisk() throws {
+        #expect(try DatabaseConfiguration(environment: [:]) == .sqlite(path: "./hpc-jobs.db", synchronous: .full))
+        #expect(try DatabaseConfiguration(environment: ["SQLITE_SYNCHRONOUS": "NORMAL"]) == .sqlite(path: "./hpc-jobs.db", synchronous: .normal))
+        let bad = #expect(throws: ConfigurationError.self) { try DatabaseConfiguration(environment: ["SQLITE_SYNCHRONOUS": "off"]) }
+        #expect(bad?.variable == "SQLITE_SYNCHRONOUS")
         #expect(try DatabaseConfiguration(environment: ["DATABASE_URL": "/var/lib/hpc-obs/jobs.db"]) == .sqlite(path: "/var/lib/hpc-obs/jobs.db"))
     }
 
