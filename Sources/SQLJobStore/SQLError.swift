@@ -13,6 +13,9 @@ public struct SQLError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let busy = Kind("busy")
         /// The connection could not be made or broke; the pool reconnects on next use.
         public static let connection = Kind("connection")
+        /// The database cancelled the statement after its timeout (a lock held elsewhere, a
+        /// database that stalls): worth trying later, not again at once.
+        public static let timedOut = Kind("timedOut")
         /// A result did not have the shape this build expects.
         public static let unexpectedResult = Kind("unexpectedResult")
         /// Anything else the database refused.

@@ -42,7 +42,8 @@ start)
         echo "export HPC_OBS_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:$(cat "$dir/port")/hpc_obs_test"
         exit 0
     fi
-    port=$(free_port)
+    # Started again after a stop (the fault tests take it away and bring it back): same port.
+    if [ -f "$dir/port" ]; then port=$(cat "$dir/port"); else port=$(free_port); fi
     durability="-c fsync=off"
     if [ "${HPC_OBS_PG_DURABLE:-0}" = 1 ]; then durability=""; fi
     run_as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
