@@ -59,7 +59,9 @@ public enum LifecycleTranslator {
             }
             if job.exitCode == nil { job.exitCode = event.exitCode }
             if job.endTime == nil { job.endTime = event.time }
-            if let startTime = event.startTime, job.startTime == nil { job.startTime = startTime }
+            // The scheduler's record of when the run began (the poller reading slurmctld, PBS's
+            // walltime) wins over a node's clock, which may run ahead or behind.
+            if let startTime = event.startTime { job.startTime = startTime }
         case .requeued:
             // A requeue naming the start of the run it ended, when the job has started since,
             // is a spooled copy replayed late: that run is over, and this one must stay.
@@ -128,11 +130,14 @@ public enum LifecycleTranslator {
         if let submitTime = event.submitTime { job.submitTime = submitTime }
     }
 
-    /// Events come from different hosts whose clocks differ by up to NTP's error; a job's end
-    /// reported a few milliseconds before its start by another node's clock is not an error.
+    /// Events come from different hosts whose clocks differ. A job cannot have started after
+    /// it ended: when its end is reported before its start, one clock runs ahead and which one
+    /// cannot be told, so the start moves back to the end (runtime 0, never negative) until a
+    /// source that knows the start (the poller, reading slurmctld) reports it. The end stays:
+    /// moving it forward would put it in the future of every other clock.
     private static func clampClockSkew(_ job: inout Job) {
         if let startTime = job.startTime, let endTime = job.endTime, endTime < startTime {
-            job.endTime = startTime
+            job.startTime = endTime
         }
     }
 }

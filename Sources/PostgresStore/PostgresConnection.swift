@@ -172,6 +172,7 @@ final class PostgresConnection: SQLConnection {
         case "40001", "40P01", "55P03": return SQLError(.busy, message)
         // query_canceled: statement_timeout (a lock held elsewhere, a stalled server).
         case "57014": return SQLError(.timedOut, message)
+        case "53100": return SQLError(.diskFull, message)
         case "53300", "57P01", "57P02", "57P03": return SQLError(.connection, message)
         default:
             if sqlState.hasPrefix("08") { return SQLError(.connection, message) }

@@ -16,6 +16,9 @@ public struct SQLError: Error, Hashable, Sendable, CustomStringConvertible {
         /// The database cancelled the statement after its timeout (a lock held elsewhere, a
         /// database that stalls): worth trying later, not again at once.
         public static let timedOut = Kind("timedOut")
+        /// The database's disk is full: the write was rolled back, and can succeed once space
+        /// returns.
+        public static let diskFull = Kind("diskFull")
         /// A result did not have the shape this build expects.
         public static let unexpectedResult = Kind("unexpectedResult")
         /// Anything else the database refused.

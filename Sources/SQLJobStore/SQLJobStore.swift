@@ -61,7 +61,7 @@ extension SQLJobStore {
     static func storeError(_ error: SQLError) -> StoreError {
         switch error.kind {
         case .busy: StoreError(.busy, error.message)
-        case .connection, .timedOut: StoreError(.unavailable, error.message)
+        case .connection, .timedOut, .diskFull: StoreError(.unavailable, error.message)
         case .uniqueViolation: StoreError(.conflict, error.message)
         case .foreignKeyViolation: StoreError(.notFound, error.message)
         default: StoreError(.databaseError, error.message)

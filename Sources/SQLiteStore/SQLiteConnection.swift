@@ -171,6 +171,8 @@ final class SQLiteConnection: SQLConnection {
             return SQLError(.busy, message)
         case SQLITE_CANTOPEN, SQLITE_NOTADB:
             return SQLError(.connection, message)
+        case SQLITE_FULL:
+            return SQLError(.diskFull, message)
         default:
             return SQLError(.other, message)
         }

@@ -84,6 +84,32 @@ struct LifecycleTranslatorTests {
         let running = try LifecycleTranslator.change(applying: event(.started, 10), to: nil).job
         let ended = try LifecycleTranslator.change(applying: event(.ended, 9.99, exitCode: 0), to: running).job
         #expect(ended.endTime == ended.startTime)
+        #expect(ended.endTime == t0.addingTimeInterval(9.99))
+    }
+
+    /// A node 10 minutes ahead runs the prolog; the controller's epilog ends the job 60 s
+    /// later by its own clock; then the poller reports slurmctld's record of the start.
+    @Test func aNodeClockAheadGivesRuntimeZeroThenTheSchedulersStartWins() throws {
+        let started = try LifecycleTranslator.change(applying: event(.started, 600), to: nil).job
+        let ended = try LifecycleTranslator.change(applying: event(.ended, 60, exitCode: 0), to: started).job
+        #expect(ended.state == .completed)
+        #expect(ended.endTime == t0.addingTimeInterval(60))
+        #expect(ended.startTime == ended.endTime)
+        #expect(ended.runtime(at: t0.addingTimeInterval(3_600)) == 0)
+        var poller = event(.ended, 60, finalState: .completed, exitCode: 0)
+        poller.id = "slurm-poll:77:ended:r0"
+        poller.startTime = t0
+        let corrected = try LifecycleTranslator.change(applying: poller, to: ended).job
+        #expect(corrected.startTime == t0)
+        #expect(corrected.runtime(at: t0.addingTimeInterval(3_600)) == 60)
+    }
+
+    @Test func aNodeClockBehindIsCorrectedByTheSchedulersStartToo() throws {
+        let started = try LifecycleTranslator.change(applying: event(.started, -600), to: nil).job
+        var poller = event(.ended, 60, finalState: .completed, exitCode: 0)
+        poller.startTime = t0
+        let ended = try LifecycleTranslator.change(applying: poller, to: started).job
+        #expect(ended.runtime(at: t0) == 60)
     }
 
     @Test func eventsAreValidated() {

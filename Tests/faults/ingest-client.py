@@ -1,7 +1,9 @@
 """Writes to the server as fast as it answers, from several threads, and records every write
 the server acknowledged (2xx) in a journal; or checks a journal against the server.
 
-    ingest-client.py write BASE_URL TOKEN JOURNAL ROUND     runs until the server goes away
+    ingest-client.py write BASE_URL TOKEN JOURNAL ROUND [SECONDS]
+                                                            runs until the server goes away
+                                                            (or SECONDS have passed)
     ingest-client.py check BASE_URL TOKEN JOURNAL           every acknowledged write is there,
                                                             every batch whole or absent
 
@@ -47,7 +49,7 @@ def write(round_number):
     def worker(thread):
         connection = connect()
         sequence = 0
-        while True:
+        while time.monotonic() < stop_at:
             sequence += 1
             kind = sequence % 3
             try:
@@ -77,8 +79,13 @@ def write(round_number):
             if status // 100 == 2:
                 with lock:
                     journal.write(json.dumps(record) + "\n")
-            elif status != 503:
-                sys.exit(f"unexpected {status} for {record}")
+            elif status == 503:
+                with lock:
+                    journal.write(json.dumps({"refused": 503}) + "\n")
+            else:
+                with lock:
+                    journal.write(json.dumps({"unexpected": status, "record": record}) + "\n")
+                return
 
     threads = [threading.Thread(target=worker, args=(thread,)) for thread in range(4)]
     for thread in threads:
@@ -90,9 +97,14 @@ def write(round_number):
 def check():
     acknowledged = {"job": set(), "batch": {}, "event": set()}
     sent = {}
+    refused = unexpected = 0
     for line in open(journal_path):
         entry = json.loads(line)
-        if "sent" in entry:
+        if "refused" in entry:
+            refused += 1
+        elif "unexpected" in entry:
+            unexpected += 1
+        elif "sent" in entry:
             sent[entry["sent"]] = entry["job"]
         elif "batch" in entry:
             acknowledged["batch"][entry["batch"]] = entry["job"]
@@ -109,10 +121,22 @@ def check():
     # Samples per batch second, for each anchor job.
     counts = {}
     for job in set(sent.values()):
-        status, body = request(connection, "GET", f"/v1/jobs/{job}/metrics?limit=10000")
-        for sample in json.loads(body).get("samples", []):
-            key = sample["timestamp"][:19]
-            counts[key] = counts.get(key, 0) + 1
+        # Page through oldest first: a page's last time starts the next (times are unique).
+        seen = set()
+        start = None
+        while True:
+            query = "limit=10000" + (f"&from={urllib.parse.quote(start)}" if start else "")
+            status, body = request(connection, "GET", f"/v1/jobs/{job}/metrics?{query}")
+            samples = json.loads(body).get("samples", [])
+            for sample in samples:
+                if sample["timestamp"] in seen:
+                    continue
+                seen.add(sample["timestamp"])
+                key = sample["timestamp"][:19]
+                counts[key] = counts.get(key, 0) + 1
+            if len(samples) < 10000:
+                break
+            start = samples[-1]["timestamp"]
     for stamp in acknowledged["batch"]:
         if counts.get(stamp, 0) != BATCH:
             lost.append(f"batch {stamp}: {counts.get(stamp, 0)} of {BATCH} samples")
@@ -126,11 +150,13 @@ def check():
     print(json.dumps({
         "acknowledged": {"jobs": len(acknowledged["job"]), "batches": len(acknowledged["batch"]), "samples": len(acknowledged["batch"]) * BATCH,
                          "events": len(acknowledged["event"])},
+        "refused503": refused, "unexpectedStatuses": unexpected,
         "lost": lost[:10], "lostCount": len(lost), "partialBatches": partial[:10], "partialCount": len(partial),
     }))
 
 
 if mode == "write":
+    stop_at = time.monotonic() + (float(sys.argv[6]) if len(sys.argv) > 6 else float("inf"))
     write(int(sys.argv[5]))
 else:
     check()
