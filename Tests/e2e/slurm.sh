@@ -83,17 +83,17 @@ print(",".join(value) if isinstance(value, list) else value)' "$2"
 }
 
 
-# Waits up to 60 s for a job's field to read `expected`.
-await() { # job_id field expected
-    for _ in $(seq 1 300); do
+# Waits up to SECONDS (default 60) for a job's field to read `expected`.
+await() { # job_id field expected [seconds]
+    for _ in $(seq 1 $((${4:-60} * 5))); do
         [ "$(field "$1" "$2")" = "$3" ] && return 0
         sleep 0.2
     done
     return 1
 }
-await_check() { # description job_id field expected
+await_check() { # description job_id field expected [seconds]
     checks=$((checks + 1))
-    if await "$2" "$3" "$4"; then
+    if await "$2" "$3" "$4" "${5:-60}"; then
         echo "ok   $1"
     else
         echo "FAIL $1: job $2 $3 is '$(field "$2" "$3")', expected '$4'"
@@ -228,6 +228,28 @@ named=$(submit --hold -J "$long_name" --wrap true)
 await_check "a pending job with a 300-character name is recorded, name and all" "$named" name "$long_name"
 scancel "$odd"
 await_check "  and the odd one's end reaches the store" "$odd" state cancelled
+
+# slurmctld restarted while a job runs, and the job ending while it is away: no epilog reaches
+# the service from slurmctld, and the poller reconciles once it is back.
+brief=$(submit --wrap 'sleep 8')
+await_check "a job runs before slurmctld goes away" "$brief" state running
+Tests/testbed/slurm.sh stop-slurmctld "$work/cluster"
+sleep 12
+Tests/testbed/slurm.sh start-slurmctld "$work/cluster"
+await_check "  it ended while slurmctld was down, and is completed once slurmctld is back" "$brief" state completed 90
+
+# A node lost while a job runs on it (slurmd and the job's steps killed, no epilog):
+# slurmctld fails the job after SlurmdTimeout, and the poller ends it in the store.
+lost=$(submit --no-requeue --wrap 'sleep 300')
+await_check "a job runs on the node" "$lost" state running
+Tests/testbed/slurm.sh kill-slurmd "$work/cluster"
+await_check "  the node is lost: the job is node_fail, not running forever" "$lost" state node_fail 150
+Tests/testbed/slurm.sh start-slurmd "$work/cluster"
+for _ in $(seq 1 300); do
+    case "$(sinfo -h -n "$node" -o %t 2>/dev/null)" in idle | mix | alloc) break ;; esac
+    sleep 0.2
+done
+check "  and the node comes back" yes sh -c "sinfo -h -n '$node' -o %t | grep -qE 'idle|mix|alloc' && echo yes"
 
 # A host provisioned package first, slurm.conf later: a second server starts before its
 # slurm.conf exists, and polls once it does (it once gave up until a restart).

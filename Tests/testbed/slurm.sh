@@ -7,6 +7,8 @@
 #   Tests/testbed/slurm.sh stop DIR
 #   Tests/testbed/slurm.sh stop-slurmctld DIR    # the controller alone, for outage tests
 #   Tests/testbed/slurm.sh start-slurmctld DIR   # back again, same slurm.conf and state
+#   Tests/testbed/slurm.sh kill-slurmd DIR       # the node lost: slurmd and its jobs' steps killed
+#   Tests/testbed/slurm.sh start-slurmd DIR      # the node back (ReturnToService=2 takes it)
 #
 # The cluster lives entirely in DIR: slurm.conf, state and spool directories, logs, pid files,
 # and its own munged (key, socket, seed, log and pid under DIR/munge), so it neither needs nor
@@ -24,7 +26,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-usage="usage: slurm.sh start DIR [--prolog PATH] [--epilog PATH] [--prolog-slurmctld PATH] [--epilog-slurmctld PATH] [--max-jobs N] | slurm.sh stop|stop-slurmctld|start-slurmctld DIR"
+usage="usage: slurm.sh start DIR [--prolog PATH] [--epilog PATH] [--prolog-slurmctld PATH] [--epilog-slurmctld PATH] [--max-jobs N] | slurm.sh stop|stop-slurmctld|start-slurmctld|kill-slurmd|start-slurmd DIR"
 action=${1:?$usage}
 dir=${2:?$usage}
 shift 2
@@ -281,8 +283,23 @@ start-slurmctld)
     log_tails "$dir/slurmctld.log"
     fail "slurmctld does not answer after 30 s"
     ;;
+kill-slurmd)
+    # As a node that loses power: no epilog, no goodbye to slurmctld.
+    pid=$(live_pid "$dir/slurmd.pid") && kill -KILL "$pid" 2>/dev/null || true
+    for stepd in $(stepd_pids); do
+        for pid in $(process_tree "$stepd"); do kill -KILL "$pid" 2>/dev/null || true; done
+    done
+    rm -f "$dir/slurmd.pid"
+    ;;
+start-slurmd)
+    [ -f "$dir/slurm.conf" ] || fail "no cluster in $dir (run start first)"
+    live_pid "$dir/slurmd.pid" >/dev/null && exit 0
+    PATH=$PATH:/usr/sbin
+    slurmd -f "$dir/slurm.conf" >"$dir/slurmd.out" 2>&1 \
+        || { cat "$dir/slurmd.out" >&2; log_tails "$dir/slurmd.log"; fail "slurmd did not start"; }
+    ;;
 *)
-    echo "slurm.sh: unknown action '$action' (use start, stop, stop-slurmctld or start-slurmctld)" >&2
+    echo "slurm.sh: unknown action '$action' (use start, stop, stop-slurmctld, start-slurmctld, kill-slurmd or start-slurmd)" >&2
     exit 2
     ;;
 esac
