@@ -17,8 +17,11 @@ static char pending_temp_name[PATH_BYTES];
 static char pending_final_name[PATH_BYTES];
 static unsigned char *pending_data;
 static size_t pending_length;
-static volatile sig_atomic_t pending_ready;
-static volatile sig_atomic_t handler_running;
+/// Set with a release store once pending_data and pending_length are written, read with an
+/// acquire load by the handler: the handler never sees a half-published event.
+static int pending_ready;
+/// Exchanged atomically: one thread spools, any other that gets a signal meanwhile waits.
+static int handler_running;
 /// The spool, opened when the event is set: the handler then works relative to it, as the
 /// Swift spool does, so nothing a member of the spool's group plants (a link named like the
 /// temporary file) can make it write elsewhere. -1 while the directory does not exist.
@@ -64,33 +67,49 @@ static void spool_pending(void) {
     fsync(directory_fd);
 }
 
-static void on_deadline(int signal_number) {
-    (void)signal_number;
-    // A second signal while spooling (a hung disk) ends the hook at once.
-    if (handler_running) _exit(0);
-    handler_running = 1;
+static void on_signal(int signal_number) {
+    if (__atomic_exchange_n(&handler_running, 1, __ATOMIC_SEQ_CST)) {
+        // Spooling is under way (this thread, or another): let it finish and exit. Only the
+        // fallback alarm below ends the hook early, when the disk hangs the write.
+        if (signal_number == SIGALRM) _exit(0);
+        for (;;) pause();
+    }
     alarm(1);
-    if (pending_ready) spool_pending();
+    if (__atomic_load_n(&pending_ready, __ATOMIC_ACQUIRE)) spool_pending();
     _exit(0);
 }
 
-/// The handler's own stack: a crash from a stack overflow leaves none to run it on.
-static unsigned char alternate_stack[64 * 1024];
-static volatile sig_atomic_t alternate_stack_installed;
+/// Gives the calling thread a stack of its own for the handler (a stack overflow leaves none
+/// to run it on), once; threads that already have one keep it.
+static void protect_this_thread(void) {
+    stack_t current;
+    if (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return;
+    static unsigned char main_stack[64 * 1024];
+    static int main_stack_taken;
+    stack_t stack;
+    memset(&stack, 0, sizeof stack);
+    stack.ss_size = sizeof main_stack;
+    if (!__atomic_exchange_n(&main_stack_taken, 1, __ATOMIC_SEQ_CST)) {
+        stack.ss_sp = main_stack;
+    } else {
+        stack.ss_sp = malloc(stack.ss_size);
+        if (stack.ss_sp == NULL) return;
+    }
+    sigaltstack(&stack, NULL);
+}
 
 void hpc_watchdog_arm(double seconds) {
-    if (!alternate_stack_installed) {
-        stack_t stack;
-        memset(&stack, 0, sizeof stack);
-        stack.ss_sp = alternate_stack;
-        stack.ss_size = sizeof alternate_stack;
-        if (sigaltstack(&stack, NULL) == 0) alternate_stack_installed = 1;
-    }
+    protect_this_thread();
     struct sigaction action;
     memset(&action, 0, sizeof action);
-    action.sa_handler = on_deadline;
+    action.sa_handler = on_signal;
+    // SA_NODEFER lets the fallback alarm reach a handler stuck in a write; the stopping
+    // signals wait while one runs (they would only end the hook, which the handler does).
     action.sa_flags = SA_NODEFER | SA_ONSTACK;
     sigemptyset(&action.sa_mask);
+    sigaddset(&action.sa_mask, SIGTERM);
+    sigaddset(&action.sa_mask, SIGINT);
+    sigaddset(&action.sa_mask, SIGHUP);
     // The deadline and the signals that stop a process from outside, and the ones that end it
     // from inside: a Swift trap (SIGILL, SIGTRAP), a bad access (SIGSEGV, SIGBUS), abort().
     // Every one of them spools the pending event and exits 0: slurmd drains a node whose hook
@@ -108,7 +127,8 @@ void hpc_watchdog_arm(double seconds) {
 }
 
 int hpc_watchdog_set_pending(const char *directory, const char *name, const unsigned char *data, size_t length) {
-    pending_ready = 0;
+    protect_this_thread();
+    __atomic_store_n(&pending_ready, 0, __ATOMIC_RELEASE);
     if (strchr(name, '/') != NULL) return -1;
     int length_of_directory = snprintf(pending_directory, PATH_BYTES, "%s", directory);
     int temp = snprintf(pending_temp_name, PATH_BYTES, ".watchdog-%ld-%s", (long)getpid(), name);
@@ -122,13 +142,13 @@ int hpc_watchdog_set_pending(const char *directory, const char *name, const unsi
     unsigned char *previous = pending_data;
     pending_data = copy;
     pending_length = length;
-    pending_ready = 1;
+    __atomic_store_n(&pending_ready, 1, __ATOMIC_RELEASE);
     free(previous);
     return 0;
 }
 
 void hpc_watchdog_clear_pending(void) {
-    pending_ready = 0;
+    __atomic_store_n(&pending_ready, 0, __ATOMIC_RELEASE);
 }
 
 void hpc_watchdog_disarm(void) {

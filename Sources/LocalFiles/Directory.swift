@@ -11,9 +11,10 @@ public enum Directory {
         return names(in: stream)
     }
 
-    /// Names in the directory open as `descriptor`, which stays open and the caller's.
-    public static func entries(descriptor: Int32) -> [String] {
-        let copy = dup(descriptor)
+    /// Names in the directory open as `descriptor` (which stays open and the caller's), at
+    /// most `limit` of them.
+    public static func entries(descriptor: Int32, limit: Int = .max) -> [String] {
+        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
         guard copy >= 0 else { return [] }
         guard let stream = fdopendir(copy) else {
             close(copy)
@@ -22,7 +23,7 @@ public enum Directory {
         defer { closedir(stream) }
         // The copy shares the position of `descriptor`: start from the top.
         rewinddir(stream)
-        return names(in: stream)
+        return names(in: stream, limit: limit)
     }
 
     public static func exists(_ path: String) -> Bool {
@@ -30,9 +31,9 @@ public enum Directory {
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
-    private static func names(in stream: OpaquePointer) -> [String] {
+    private static func names(in stream: OpaquePointer, limit: Int = .max) -> [String] {
         var names: [String] = []
-        while let entry = readdir(stream) {
+        while names.count < limit, let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }

@@ -45,16 +45,14 @@ public struct CgroupV2Source: JobUsageSource {
         return !digits.isEmpty && digits.utf8.count <= 10 && digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? String(digits) : nil
     }
 
-    /// The job id in the title of a root-owned `slurmstepd` anywhere in the job's cgroup tree.
+    /// The job id in the title of a root-owned `slurmstepd` in one of the job's steps' `slurm`
+    /// cgroups (`job_<sluid>/step_<id>/slurm/`), where slurmstepd puts itself and the job's own
+    /// processes (in `step_<id>/user/`) are not.
     func stepDaemonJobID(in directory: String) -> String? {
-        var pending = [directory]
-        var visited = 0
-        while let current = pending.popLast(), visited < 1_000 {
-            visited += 1
-            for pid in (FileBytes.text("\(current)/cgroup.procs") ?? "").split(separator: "\n") {
+        for step in Directory.entries(directory).sorted() where step.hasPrefix("step_") {
+            for pid in (FileBytes.text("\(directory)/\(step)/slurm/cgroup.procs") ?? "").split(separator: "\n").prefix(16) {
                 if let jobID = ProcessTitle.stepDaemonJobID(pid: pid, procRoot: procRoot) { return jobID }
             }
-            pending += Directory.entries(current).map { "\(current)/\($0)" }.filter(Directory.exists)
         }
         return nil
     }

@@ -3,7 +3,9 @@
 /// appears on the node and forgotten when it is gone.
 ///
 /// A job Slurm cannot place (slurmctld unreachable, a cgroup of no job it knows) is left out
-/// of that cycle and counted in ``unmapped``; it is asked about again next cycle.
+/// of that cycle and counted in ``unmapped``; it is asked about again next cycle. Once asking
+/// fails, the cycle asks no more: each question to an unreachable slurmctld costs its
+/// `MessageTimeout`, and the known jobs' samples must not wait for all of them.
 public struct JobIdentities: Sendable {
     private var known: [String: JobAllocation] = [:]
     /// Jobs read on this node in the last cycle that Slurm could not place.
@@ -20,14 +22,16 @@ public struct JobIdentities: Sendable {
         var seen: [String: JobAllocation] = [:]
         unmapped = 0
         lastFailure = nil
+        var unreachable = false
         for reading in readings {
             var allocation = known[reading.jobID]
-            if allocation == nil {
+            if allocation == nil, !unreachable {
                 do {
                     allocation = try await source.allocation(ofJob: reading.jobID, onNode: node)
                     if allocation == nil { lastFailure = "Slurm does not know job \(reading.jobID)" }
                 } catch {
                     lastFailure = "\(error)"
+                    unreachable = true
                 }
             }
             guard let allocation else {

@@ -5,9 +5,10 @@ enum ProcessTitle {
     /// `slurmstepd: [123.0]` → `123`, for a process whose real user is root; nil for any
     /// other process, however it names itself.
     static func stepDaemonJobID(pid: Substring, procRoot: String) -> String? {
-        guard !pid.isEmpty, pid.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              realUserID(FileBytes.text("\(procRoot)/\(pid)/status", limit: 64 * 1_024) ?? "") == 0,
-              let title = FileBytes.text("\(procRoot)/\(pid)/cmdline", limit: 4_096)
+        func isRoots() -> Bool { realUserID(FileBytes.text("\(procRoot)/\(pid)/status", limit: 64 * 1_024) ?? "") == 0 }
+        // Owner checked before and after the title is read: a pid reused in between fails one.
+        guard !pid.isEmpty, pid.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), isRoots(),
+              let title = FileBytes.text("\(procRoot)/\(pid)/cmdline", limit: 4_096), isRoots()
         else { return nil }
         let prefix = "slurmstepd: ["
         guard title.hasPrefix(prefix) else { return nil }

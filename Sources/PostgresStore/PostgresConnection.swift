@@ -23,7 +23,8 @@ final class PostgresConnection: SQLConnection {
     ///   `tcp_user_timeout` (10 s for sent data to be acknowledged): a server that vanished
     ///   without closing its sockets is noticed;
     /// - `statement_timeout` (10 s, server side): a statement waiting on a lock held elsewhere,
-    ///   or running away, is cancelled.
+    ///   or running away, is cancelled. Set with `SET` once connected rather than as a startup
+    ///   option, which PgBouncer refuses; a connection string whose `options` name it wins.
     static let defaults: [(keyword: String, value: String)] = [
         ("connect_timeout", "5"),
         ("application_name", "hpc-obs"),
@@ -32,8 +33,8 @@ final class PostgresConnection: SQLConnection {
         ("keepalives_interval", "5"),
         ("keepalives_count", "3"),
         ("tcp_user_timeout", "10000"),
-        ("options", "-c statement_timeout=10000"),
     ]
+    static let statementTimeoutMilliseconds = 10_000
 
     init(connectionString: String) throws(SQLError) {
         // Keywords before `dbname` are defaults: values in the expanded URL override them.
@@ -52,6 +53,14 @@ final class PostgresConnection: SQLConnection {
         }
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         connection = handle
+        if !PostgresConnectionString.setsStatementTimeout(connectionString) {
+            do throws(SQLError) {
+                try executeScript("SET statement_timeout = \(Self.statementTimeoutMilliseconds)")
+            } catch {
+                close()
+                throw error
+            }
+        }
     }
 
     var isUsable: Bool {

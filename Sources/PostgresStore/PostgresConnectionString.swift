@@ -26,6 +26,24 @@ public enum PostgresConnectionString {
         return pairs.joined(separator: " ")
     }
 
+    /// Whether the connection string's `options` set `statement_timeout` itself.
+    static func setsStatementTimeout(_ connectionString: String) -> Bool {
+        var message: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(connectionString, &message) else {
+            if let message { PQfreemem(message) }
+            return false
+        }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "options", let value = option.pointee.val, String(cString: value).contains("statement_timeout") {
+                return true
+            }
+            option += 1
+        }
+        return false
+    }
+
     /// A value as a `key=value` string writes it: quoted when empty or holding spaces,
     /// quotes or backslashes.
     private static func quoted(_ value: String) -> String {

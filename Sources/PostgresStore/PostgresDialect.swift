@@ -13,6 +13,9 @@ struct PostgresDialect: SQLDialect {
     /// A transaction-scoped advisory lock: replicas starting together queue here, and the lock
     /// goes away with the transaction even if the process dies.
     func lockMigrations(on connection: any SQLConnection) throws(SQLError) {
+        // Migrations and the wait for another replica's may take longer than a request may:
+        // no statement timeout for this transaction.
+        try connection.execute("SET LOCAL statement_timeout = 0")
         try connection.execute("SELECT pg_advisory_xact_lock($1)", [.integer(Self.migrationLockKey)])
     }
 

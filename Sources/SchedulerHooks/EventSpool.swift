@@ -24,6 +24,9 @@ public struct EventSpool: Sendable {
     public let trustedOwners: Set<UInt32>
     /// Spooled events are small; a larger file is not one of ours.
     public static let maxEventBytes = 1 << 20
+    /// Entries a listing reads at most: a directory flooded with entries (the group can write
+    /// it) costs a bounded listing, and the rest waits for later ones.
+    public static let maxListed = 100_000
 
     public init(directory: String, trustedOwners: Set<UInt32> = EventSpool.defaultTrustedOwners) {
         self.directory = directory
@@ -119,17 +122,33 @@ public struct EventSpool: Sendable {
     /// unsafe or unreadable are passed over and counted, so they never hide the ones behind
     /// them.
     public func pending(limit: Int) -> Batch {
-        var batch = Batch()
-        guard let directoryFD = try? openDirectory(create: false) else { return batch }
+        pending(limit: limit, from: listing()[...], scanning: Self.maxListed).batch
+    }
+
+    /// The names of spooled events, oldest first (at most ``maxListed``): list once, then
+    /// take batches from it with ``pending(limit:from:scanning:)``.
+    public func listing() -> [String] {
+        guard let directoryFD = try? openDirectory(create: false) else { return [] }
         defer { close(directoryFD) }
-        for name in names(in: directoryFD) where batch.entries.count < limit {
+        return names(in: directoryFD)
+    }
+
+    /// Events from `names`, in order, until `limit` are found or `scanning` names have been
+    /// looked at; and how many names were used, to drop from the listing before the next call.
+    public func pending(limit: Int, from names: ArraySlice<String>, scanning: Int) -> (batch: Batch, used: Int) {
+        var batch = Batch()
+        guard let directoryFD = try? openDirectory(create: false) else { return (batch, names.count) }
+        defer { close(directoryFD) }
+        var used = 0
+        for name in names.prefix(scanning) where batch.entries.count < limit {
+            used += 1
             switch read(name, in: directoryFD) {
             case .event(let body): batch.entries.append(Entry(name: name, body: body))
             case .unsafe: batch.unsafe += 1
             case .unreadable: batch.unreadable += 1
             }
         }
-        return batch
+        return (batch, used)
     }
 
     /// How many events wait and how many entries are passed over, for `/metrics`.
@@ -157,8 +176,9 @@ public struct EventSpool: Sendable {
     }
 
     /// Sets aside an event the service refused for good: into `rejected/` when that is a
-    /// directory of a trusted user, else under a hidden name in the spool itself (a planted
-    /// `rejected` link must not send files elsewhere).
+    /// directory of a trusted user that nobody else may write (one the spool's group could
+    /// write, it could also move elsewhere), else under a hidden name in the spool itself (a
+    /// planted `rejected` link must not send files elsewhere either).
     public func reject(_ name: String) {
         guard let directoryFD = try? openDirectory(create: false) else { return }
         defer { close(directoryFD) }
@@ -167,7 +187,8 @@ public struct EventSpool: Sendable {
         if rejectedFD >= 0 {
             defer { close(rejectedFD) }
             var status = stat()
-            if fstat(rejectedFD, &status) == 0, trustedOwners.contains(status.st_uid), renameat(directoryFD, name, rejectedFD, name) == 0 {
+            if fstat(rejectedFD, &status) == 0, trustedOwners.contains(status.st_uid), status.st_mode & 0o022 == 0,
+               renameat(directoryFD, name, rejectedFD, name) == 0 {
                 fsync(rejectedFD)
                 return
             }
@@ -200,7 +221,7 @@ public struct EventSpool: Sendable {
     }
 
     private func names(in directoryFD: Int32) -> [String] {
-        Directory.entries(descriptor: directoryFD).filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }.sorted()
+        Directory.entries(descriptor: directoryFD, limit: Self.maxListed).filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }.sorted()
     }
 
     private enum Reading {

@@ -26,6 +26,10 @@ public enum HookRunner {
     ///
     /// - Parameter arguments: the program's arguments without its name: none from Slurm,
     ///   the job's description from PBS.
+    ///
+    /// On the main thread: the watchdog's stack of its own (for a stack overflow) is that
+    /// thread's, and reading the scheduler's input, where a crash could come from, happens here.
+    @MainActor
     public static func run(role: HookRole, arguments: [String], environment: [String: String], opener: any HookDeliveryOpener) async -> Int32 {
         let start = ContinuousClock.now
         // PBS (the one scheduler that passes arguments) gives a prologue the job's own stderr.

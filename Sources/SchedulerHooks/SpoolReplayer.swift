@@ -17,7 +17,7 @@ public struct SpoolReplayer: Sendable {
         public var delivered = 0
         public var rejected: [String] = []
         /// Entries passed over because they are not safe to read (see ``EventSpool``), and
-        /// trusted ones this process cannot read, in the last listing.
+        /// trusted ones this process cannot read, during the replay.
         public var unsafe = 0
         public var unreadable = 0
         /// Why replay stopped early, when it did.
@@ -28,14 +28,18 @@ public struct SpoolReplayer: Sendable {
     public func replay(until deadline: ContinuousClock.Instant) async -> Report {
         var report = Report()
         let replayed: Void? = await spool.withReplayLock {
+            // Listed once: a batch re-listing the whole directory would cost a large backlog
+            // (or a flood of planted entries) quadratic time.
+            var names = spool.listing()[...]
             while true {
                 let secondsLeft = (deadline - .now).seconds
-                guard secondsLeft > 0.05 else { return }
-                let batch = spool.pending(limit: Self.batchSize)
-                report.unsafe = batch.unsafe
-                report.unreadable = batch.unreadable
+                guard secondsLeft > 0.05, !names.isEmpty else { return }
+                let (batch, used) = spool.pending(limit: Self.batchSize, from: names, scanning: Self.batchSize * 20)
+                names = names.dropFirst(used)
+                report.unsafe += batch.unsafe
+                report.unreadable += batch.unreadable
                 let entries = batch.entries
-                guard !entries.isEmpty else { return }
+                guard !entries.isEmpty else { continue }
                 do throws(DeliveryError) {
                     try await delivery.deliver(entries.map(\.body), timeoutSeconds: secondsLeft)
                     for entry in entries { spool.remove(entry.name) }

@@ -149,7 +149,10 @@ public final class SlurmController: @unchecked Sendable {
         }
         guard let message else { return nil }
         defer { slurm_free_job_info_msg(message) }
-        guard message.pointee.record_count > 0, let job = message.pointee.job_array?.pointee else { return nil }
+        // For an array's own id slurmctld may answer with every task: take the record asked for.
+        guard let records = message.pointee.job_array,
+              let job = (0..<Int(message.pointee.record_count)).lazy.map({ records[$0] }).first(where: { $0.job_id == jobID })
+        else { return nil }
         guard let nodes = Self.string(job.nodes), let hosts = try? SlurmHostlist.expand(nodes), let index = hosts.firstIndex(of: node) else {
             return nil
         }

@@ -44,11 +44,13 @@ struct JobIdentitiesTests {
         #expect(slurm.asked.withLock { $0 } == ["121", "7", "8"])
     }
 
-    @Test func whenSlurmCannotBeAskedNothingIsGuessed() async {
+    @Test func whenSlurmCannotBeAskedNothingIsGuessedAndItIsAskedOnce() async {
         var identities = JobIdentities()
-        let readings = await identities.resolve([reading("121")], node: "n1", source: RecordedAllocations([:], failing: true))
+        let slurm = RecordedAllocations([:], failing: true)
+        let readings = await identities.resolve([reading("121"), reading("122"), reading("123")], node: "n1", source: slurm)
         #expect(readings.isEmpty)
-        #expect(identities.unmapped == 1)
+        #expect(identities.unmapped == 3)
         #expect(identities.lastFailure != nil)
+        #expect(slurm.asked.withLock { $0 } == ["121"])
     }
 }

@@ -27,8 +27,11 @@ struct JobUsageSourceTests {
         try tree.write("\(job)/memory.current", "1048576\n")
         try tree.write("\(job)/cgroup.procs", "")
         // The job's own process names itself as a step daemon of another job and claims
-        // another job's id and GPUs in its environment: none of it counts.
-        try tree.write("\(job)/step_batch/user/task_0/cgroup.procs", "4242\n")
+        // another job's id and GPUs in its environment: none of it counts; nor does a root
+        // process outside a step's slurm cgroup.
+        try tree.write("\(job)/step_batch/user/task_0/cgroup.procs", "4242\n4343\n")
+        try tree.write("proc/4343/status", "Name:\tsudo\nUid:\t0\t0\t0\t0\n")
+        try tree.write("proc/4343/cmdline", "slurmstepd: [888.0]\0")
         try tree.write("proc/4242/status", "Name:\tfake\nUid:\t1000\t1000\t1000\t1000\n")
         try tree.write("proc/4242/cmdline", "slurmstepd: [999.0]\0")
         try tree.write("proc/4242/environ", "SLURM_JOB_ID=999\0SLURM_JOB_GPUS=0,1,2,3\0")

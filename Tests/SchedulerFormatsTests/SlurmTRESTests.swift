@@ -26,3 +26,12 @@ struct SlurmTRESTests {
         #expect(throws: SchedulerFormatError.self) { try SlurmTRES(parsing: text) }
     }
 }
+
+@Suite("Slurm TRES sums")
+struct SlurmTRESSumTests {
+    /// Found in review: typed GPU counts were added without a check, and the poller trapped.
+    @Test func typedGPUCountsThatOverflowAreRefused() {
+        #expect(throws: SchedulerFormatError.self) { try SlurmTRES(parsing: "gres/gpu:a=9223372036854775807,gres/gpu:b=1") }
+        #expect((try? SlurmTRES(parsing: "gres/gpu:a=2,gres/gpu:b=1"))?.gpus == 3)
+    }
+}

@@ -53,6 +53,8 @@ event() { # event id, job id
     printf '{"eventId":"%s","jobId":"%s","kind":"started","time":"2026-11-29T08:00:00Z","user":"mallory"}' "$1" "$2"
 }
 
+check "rejected/ is root's, readable by the group and writable by root alone" "root hpc-obs 2750" stat -c '%U %G %a' "$spool/rejected"
+
 # --- The server replays what root's hooks spooled -------------------------------------------
 # 60 events as an older hook left them (root, mode 0600) sort first: more than a replay
 # batch, which once filled every batch with files the server could not open.

@@ -10,7 +10,9 @@ import NIOHTTPTypes
 ///
 /// Without it a connection that sends half its headers, or nothing, was held forever, and
 /// about a thousand of them stopped the server taking new ones. Time spent answering is not
-/// counted: a slow store is the store's concern (and has timeouts of its own).
+/// counted: a slow store is the store's concern (and has timeouts of its own). A client that
+/// stops reading its answer, though, holds the connection and the answer's buffers: one that
+/// leaves the connection unwritable for `headTimeout` is closed too.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -21,6 +23,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     let bodyTimeout: TimeAmount
     let closed: Counter
     private var timer: Scheduled<Void>?
+    /// Runs while the client reads nothing of what is written to it.
+    private var writeTimer: Scheduled<Void>?
     /// A request's head has come and its end not yet.
     private var readingRequest = false
     /// Requests read whose responses have not ended (HTTP/1.1 may pipeline them).
@@ -43,11 +47,26 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func handlerRemoved(context: ChannelHandlerContext) {
         disarm()
+        stopWriteTimer()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         disarm()
+        stopWriteTimer()
         context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stopWriteTimer()
+        } else if writeTimer == nil {
+            let closed = self.closed
+            writeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: headTimeout) {
+                closed.increment()
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -60,7 +79,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             break
         case .end:
             readingRequest = false
-            disarm()
+            // Answered already (a 401 or a 413 sent before the body ended): the next request's
+            // head is due; otherwise the answer is being worked on, and is not timed.
+            if unanswered == 0 { arm(headTimeout, context: context) } else { disarm() }
         }
         context.fireChannelRead(data)
     }
@@ -85,5 +106,10 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func disarm() {
         timer?.cancel()
         timer = nil
+    }
+
+    private func stopWriteTimer() {
+        writeTimer?.cancel()
+        writeTimer = nil
     }
 }

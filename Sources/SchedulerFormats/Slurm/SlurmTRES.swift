@@ -27,7 +27,13 @@ public struct SlurmTRES: Sendable, Hashable {
             case "mem": memoryBytes = try Self.memory(value, in: text)
             case "gres/gpu": gpus = try Self.count(value, in: text)
             default:
-                if name.hasPrefix("gres/gpu:") { typedGPUs = (typedGPUs ?? 0) + (try Self.count(value, in: text)) }
+                if name.hasPrefix("gres/gpu:") {
+                    let (sum, overflow) = (typedGPUs ?? 0).addingReportingOverflow(try Self.count(value, in: text))
+                    guard !overflow else {
+                        throw SchedulerFormatError(field: "TRES", value: text, reason: "the GPU counts add up past any real count")
+                    }
+                    typedGPUs = sum
+                }
             }
         }
         if gpus == nil { gpus = typedGPUs }
