@@ -69,7 +69,7 @@ start_server
 check "the server, as hpc-obs, replays it at start" 200 job_status 5001
 check "and counts the 60 files it may not read" 60 metric hpc_obs_spool_unreadable_entries
 check "none of which it delivered" 404 job_status old-01
-find "$spool" -maxdepth 1 -name '0000000000000000000*.json' -delete
+find "$spool" -maxdepth 1 -name '000000000000000000[0-9][0-9]-1-0.json' -delete
 
 # --- A group member plants what once steered root's hooks -----------------------------------
 install -d -m 0755 "$work/outside"
