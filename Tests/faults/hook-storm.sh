@@ -38,7 +38,7 @@ spooled=$(spooled)
 peak=$(awk '/^VmHWM/ { print $2 / 1024 " MB" }' "/proc/$server_pid/status")
 echo "     $result; $spooled spooled; server peak RSS $peak"
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$result" "$1"; }
-check "$count hooks started within about a second" yes python3 -c "import sys; print('yes' if float(sys.argv[1]) <= 1.5 else sys.argv[1])" "$(field launchSeconds)"
+check "$count hooks started within about a second (2 s on 2 cores: they need about a core-second of CPU between them)" yes python3 -c "import sys; print('yes' if float(sys.argv[1]) <= 2.0 else sys.argv[1])" "$(field launchSeconds)"
 check "every one exited 0" "{'0': $count}" field exitStatuses
 check "  within its 2 s deadline (and a margin for the machine)" yes python3 -c "import sys; print('yes' if float(sys.argv[1]) <= 2.5 else sys.argv[1])" "$(field maxSeconds)"
 # What waited in the spool goes with the next hooks' runs.
