@@ -9,7 +9,9 @@ public import Foundation
 /// a hook's start-up path.
 ///
 /// Reading accepts `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with a four-digit year, `t`/`z`
-/// in either case, and a space for `T` (RFC 3339 §5.6 allows it). Whether the time is one the
+/// in either case, and a space for `T` (RFC 3339 §5.6 allows it). A leap second (`:60`) is
+/// read as the last second of its minute: it never carries a time into the next day (or, on
+/// 9999-12-31, into a five-digit year no reader takes). Whether the time is one the
 /// service keeps is a separate rule: ``JobLimits/validateTime(_:field:)``.
 public enum RFC3339 {
     /// Longer texts are refused before they are read: the longest time the grammar can hold
@@ -61,7 +63,7 @@ public enum RFC3339 {
 
         // Four-digit years keep every term far inside Int64: no conversion here can overflow.
         let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
-        let seconds = days * 86_400 + Int64(hour * 3_600 + minute * 60 + second) - offsetSeconds
+        let seconds = days * 86_400 + Int64(hour * 3_600 + minute * 60 + min(second, 59)) - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 

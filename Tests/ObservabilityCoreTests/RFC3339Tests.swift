@@ -17,6 +17,9 @@ struct RFC3339Tests {
         ("2000-02-29T12:00:00Z", 951_825_600),
         ("1969-12-31T23:59:59Z", -1),
         ("9999-12-31T23:59:59Z", 253_402_300_799),
+        // Found by the fuzzer: a leap second at the end of 9999 became a five-digit year.
+        ("9999-12-31 23:59:60z", 253_402_300_799),
+        ("2016-12-31T23:59:60.5Z", 1_483_228_799.5),
     ])
     func readsTheGrammar(text: String, seconds: Double) throws {
         let date = try #require(RFC3339.parse(text))
