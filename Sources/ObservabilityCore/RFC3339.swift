@@ -64,6 +64,9 @@ public enum RFC3339 {
         // Four-digit years keep every term far inside Int64: no conversion here can overflow.
         let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
         let seconds = days * 86_400 + Int64(hour * 3_600 + minute * 60 + min(second, 59)) - offsetSeconds
+        // An offset can carry 9999-12-31 into year 10000 (or 0000-01-01 before year 0) in UTC,
+        // which no four-digit writer can give back: not a time.
+        guard (earliestSecond..<endSecond).contains(seconds) else { return nil }
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
@@ -100,6 +103,10 @@ public enum RFC3339 {
         }
         return text + "Z"
     }
+
+    /// The UTC instants with four-digit years: 0000-01-01T00:00:00Z up to 10000-01-01.
+    private static let earliestSecond = daysFromCivil(year: 0, month: 1, day: 1) * 86_400
+    private static let endSecond = daysFromCivil(year: 10_000, month: 1, day: 1) * 86_400
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value.magnitude)
