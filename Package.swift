@@ -131,18 +131,31 @@ let package = Package(
             name: "LocalFiles",
             swiftSettings: upcomingFeatures
         ),
-        // Scheduler hooks: Slurm's environment or PBS's arguments to events, delivery over
-        // HTTP, the spool.
+        // How events travel once made: the wire format, the spool and its replay, delivery
+        // to the service over plain http or into the store. Small enough for the hooks.
         .target(
-            name: "SchedulerHooks",
-            dependencies: ["ObservabilityCore", "SchedulerFormats", "CHookWatchdog", "LocalFiles"],
+            name: "EventTransport",
+            dependencies: ["ObservabilityCore", "LocalFiles"],
             swiftSettings: upcomingFeatures
         ),
-        // The deliveries that need big libraries: https through libcurl, and the store.
+        // https through libcurl, for the hooks that need it and the node agent.
+        .target(
+            name: "CurlTransport",
+            dependencies: ["EventTransport", "ObservabilityCore", "CCurl"],
+            swiftSettings: upcomingFeatures
+        ),
+        // Scheduler hooks: Slurm's environment or PBS's arguments to events; the run of one
+        // hook under its deadline.
+        .target(
+            name: "SchedulerHooks",
+            dependencies: ["EventTransport", "ObservabilityCore", "SchedulerFormats", "CHookWatchdog", "LocalFiles"],
+            swiftSettings: upcomingFeatures
+        ),
+        // What only `hpc-obs-hook` opens: https and the store itself.
         .target(
             name: "HookDelivery",
             dependencies: [
-                "SchedulerHooks", "ObservabilityCore", "StorageBackends", "CCurl",
+                "SchedulerHooks", "EventTransport", "CurlTransport", "ObservabilityCore", "StorageBackends",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcomingFeatures
@@ -159,11 +172,36 @@ let package = Package(
             dependencies: ["ObservabilityCore", "LocalFiles", "CNVMLLoader"],
             swiftSettings: upcomingFeatures
         ),
-        // libslurm reads (jobs) and the poller. The only target that talks to libslurm.
+        // The loop every background service runs: a cycle, a pause on a clock, until shutdown.
+        .target(
+            name: "BackgroundWork",
+            dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: upcomingFeatures
+        ),
+        // The poller and what it decides, against any source of Slurm job records: libslurm
+        // in the server, recorded answers in tests.
+        .target(
+            name: "SlurmPolling",
+            dependencies: [
+                "BackgroundWork", "ObservabilityCore", "SchedulerFormats",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // The only target that calls libslurm: job records, step pids, allocations.
         .target(
             name: "SlurmBridge",
+            dependencies: ["CSlurm", "SlurmPolling", "SchedulerFormats", "LocalFiles"],
+            swiftSettings: upcomingFeatures
+        ),
+        // The collector as a service: a cycle of readings to samples, handed to the store or
+        // sent to the service; `hpc-obs-server --collector-only` runs it alone.
+        .target(
+            name: "NodeAgent",
             dependencies: [
-                "CSlurm", "ObservabilityCore", "SchedulerFormats", "LocalFiles",
+                "NodeCollector", "EventTransport", "SlurmBridge", "SlurmPolling", "BackgroundWork", "ObservabilityCore",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -207,7 +245,8 @@ let package = Package(
         .target(
             name: "ObservabilityServer",
             dependencies: [
-                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SchedulerHooks", "HookDelivery", "NodeCollector", "LocalFiles",
+                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SlurmPolling", "NodeAgent", "EventTransport",
+                "CurlTransport", "BackgroundWork", "LocalFiles",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -240,7 +279,7 @@ let package = Package(
         .executableTarget(
             name: "hpc-obs-storebench",
             dependencies: [
-                "ObservabilityCore", "StorageBackends", "SlurmBridge",
+                "ObservabilityCore", "StorageBackends", "SlurmBridge", "SlurmPolling",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -315,9 +354,32 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
+            name: "SlurmPollingTests",
+            dependencies: [
+                "SlurmPolling", "ObservabilityCore", "SQLJobStore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
             name: "SlurmBridgeTests",
             dependencies: [
-                "SlurmBridge", "ObservabilityCore", "SQLJobStore", "TestSupport",
+                "SlurmBridge", "SlurmPolling", "ObservabilityCore", "SQLJobStore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "EventTransportTests",
+            dependencies: ["EventTransport", "ObservabilityCore", "TestSupport"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "NodeAgentTests",
+            dependencies: [
+                "NodeAgent", "NodeCollector", "EventTransport", "ObservabilityCore", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -328,7 +390,7 @@ let package = Package(
             dependencies: [
                 // The process tests also run hpc-obs-prolog, -epilog, -hook and -server, which
                 // `swift build --build-tests` builds beside the test bundle.
-                "SchedulerHooks", "SchedulerFormats", "ObservabilityCore", "StorageBackends", "TestSupport",
+                "SchedulerHooks", "EventTransport", "SchedulerFormats", "ObservabilityCore", "StorageBackends", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcomingFeatures
@@ -352,8 +414,10 @@ let package = Package(
         .testTarget(
             name: "ObservabilityServerTests",
             dependencies: [
-                "ObservabilityServer", "ObservabilityCore", "StorageBackends", "TestSupport", "MetricsExposition",
+                "ObservabilityServer", "ObservabilityCore", "StorageBackends", "TestSupport", "MetricsExposition", "SQLJobStore", "EventTransport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -362,7 +426,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: upcomingFeatures
         ),
     ],
     swiftLanguageModes: [.v6]
@@ -376,7 +441,8 @@ if fuzzing {
     package.targets.append(.executableTarget(
         name: "hpc-obs-fuzz",
         dependencies: [
-            "CFuzzDriver", "ObservabilityCore", "SchedulerFormats", "SchedulerHooks", "MetricsExposition", "ObservabilityAPI", "ObservabilityServer",
+            "CFuzzDriver", "ObservabilityCore", "SchedulerFormats", "SchedulerHooks", "EventTransport", "MetricsExposition", "ObservabilityAPI",
+            "ObservabilityServer",
         ],
         path: "Tests/Fuzz/Sources",
         swiftSettings: upcomingFeatures + [.unsafeFlags(["-parse-as-library"])],

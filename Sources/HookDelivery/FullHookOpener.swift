@@ -1,3 +1,5 @@
+import CurlTransport
+import EventTransport
 import Logging
 import ObservabilityCore
 public import SchedulerHooks

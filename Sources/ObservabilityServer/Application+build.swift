@@ -6,14 +6,22 @@ public import MetricsExposition
 public import ObservabilityCore
 import ObservabilityAPI
 import OpenAPIHummingbird
+import EventTransport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import LocalFiles
-import SchedulerHooks
+import NodeAgent
 import SlurmBridge
+import SlurmPolling
 
 /// Builds the HTTP application the binary runs, apart from `main` so tests run the same one.
 ///
-/// The store is opened by the caller, which also closes it after the application returns:
-/// in-flight requests finish before the store goes away.
+/// The application owns the store from here: ``StoreService``, its first service, closes it
+/// after the last request and the last background cycle. With `seedDemo` the demo cluster
+/// is written before the server starts listening.
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any JobStore,
@@ -38,6 +46,13 @@ public func buildApplication(
         ),
         logger: logger
     )
+    application.addServices(StoreService(store: store))
+    if configuration.seedDemo {
+        application.beforeServerStarts {
+            let seeded = try await DemoData.seed(into: store, now: Date())
+            logger.info("demo data", metadata: ["jobsCreated": "\(seeded)"])
+        }
+    }
     if let certificate {
         application.addServices(CertificateReloadService(certificate: certificate, logger: logger))
     }
@@ -52,7 +67,8 @@ public func buildApplication(
     if configuration.collectorEnabled {
         application.addServices(CollectorService(
             sink: StoreCollectorSink(store: store),
-            slurm: slurm,
+            processes: SlurmStepProcesses(slurm: slurm),
+            allocations: SlurmJobAllocations(slurm: slurm),
             node: configuration.nodeName ?? (HostName.short() ?? "localhost"),
             interval: .seconds(configuration.collectSeconds),
             metricsFactory: serviceMetrics.registry,
@@ -63,7 +79,7 @@ public func buildApplication(
         application.addServices(SlurmPoller(
             store: store,
             interval: .seconds(configuration.slurmPollSeconds),
-            slurm: slurm,
+            source: slurm,
             metricsFactory: serviceMetrics.registry,
             logger: logger
         ))

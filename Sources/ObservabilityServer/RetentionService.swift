@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+import BackgroundWork
 public import Logging
 public import ObservabilityCore
 public import ServiceLifecycle
@@ -16,18 +17,26 @@ public struct RetentionService: Service {
     /// Time between passes. Defaults to one hour.
     public let interval: Duration
     public let logger: Logger
+    let clock: any Clock<Duration>
 
-    public init(store: any JobStore, retentionDays: Int, interval: Duration = .seconds(3_600), logger: Logger) {
+    public init(
+        store: any JobStore,
+        retentionDays: Int,
+        interval: Duration = .seconds(3_600),
+        clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger
+    ) {
         self.store = store
         self.retentionDays = retentionDays
         self.interval = interval
+        self.clock = clock
         self.logger = logger
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        await repeatUntilShutdown(on: clock) {
             await runOnce(now: Date())
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            return interval
         }
     }
 

@@ -1,14 +1,14 @@
 public import Logging
 import ObservabilityCore
-import Foundation
+import CurlTransport
 import Hummingbird
-import HookDelivery
 import LocalFiles
+import NodeAgent
 import SlurmBridge
 import StorageBackends
 
-/// Opens the store, serves until SIGTERM or SIGINT, and closes the store after the last
-/// request has finished. What `hpc-obs-server` does after reading its configuration.
+/// Opens the store and serves until SIGTERM or SIGINT; the application closes the store after
+/// the last request has finished. What `hpc-obs-server` does after reading its configuration.
 public func runServer(configuration: ServerConfiguration, logger: Logger) async throws {
     logger.info(
         "starting hpc-obs-server",
@@ -18,19 +18,20 @@ public func runServer(configuration: ServerConfiguration, logger: Logger) async 
         logger.warning("no API_TOKEN or API_TOKEN_FILE set: anyone who can reach this server can create, change and delete jobs")
     }
     let store = try await JobStoreFactory.open(configuration.database, postgresPoolSize: configuration.postgresPoolSize, logger: logger)
+    let application = try await closing(store, ifThrows: { try buildApplication(configuration: configuration, store: store, logger: logger) })
+    try await application.runService()
+    logger.info("hpc-obs-server stopped")
+}
+
+/// `build()`'s result, or its error after closing `store`: until an application owns the
+/// store, nothing else would close it.
+private func closing<Built>(_ store: any JobStore, ifThrows build: () throws -> Built) async throws -> Built {
     do {
-        if configuration.seedDemo {
-            let seeded = try await DemoData.seed(into: store, now: Date())
-            logger.info("demo data", metadata: ["jobsCreated": "\(seeded)"])
-        }
-        let application = try buildApplication(configuration: configuration, store: store, logger: logger)
-        try await application.runService()
+        return try build()
     } catch {
         await store.close()
         throw error
     }
-    await store.close()
-    logger.info("hpc-obs-server stopped")
 }
 
 /// `hpc-obs-server --collector-only`: the node agent. Samples the jobs on this node and sends
@@ -68,9 +69,11 @@ public func runCollectorAgent(configuration: ServerConfiguration, logger: Logger
         application.addServices(CertificateReloadService(certificate: certificate, logger: logger))
     }
     let interval = Duration.seconds(configuration.collectSeconds)
+    let slurm = SlurmSession(configPath: configuration.slurmConfigPath)
     application.addServices(CollectorService(
         sink: HTTPCollectorSink(client: client, capacity: configuration.collectorBufferSamples, interval: interval, logger: logger),
-        slurm: SlurmSession(configPath: configuration.slurmConfigPath),
+        processes: SlurmStepProcesses(slurm: slurm),
+        allocations: SlurmJobAllocations(slurm: slurm),
         node: node,
         interval: interval,
         metricsFactory: serviceMetrics.registry,

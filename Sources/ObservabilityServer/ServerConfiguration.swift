@@ -1,5 +1,5 @@
 import Foundation
-public import SchedulerHooks
+public import EventTransport
 public import SlurmBridge
 public import Logging
 public import MetricsExposition
@@ -101,7 +101,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         seedDemo: Bool = false,
         slurmPollSeconds: Int = 30,
         slurmConfigPath: String = SlurmController.defaultConfigPath,
-        spoolDirectory: String = HookSettings.defaultSpoolDirectory,
+        spoolDirectory: String = EventSpool.defaultDirectory,
         collectorEnabled: Bool = false,
         collectSeconds: Int = 30,
         nodeName: String? = nil,
@@ -180,7 +180,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         seedDemo = false
         slurmPollSeconds = try integer("SLURM_POLL_INTERVAL", default: 30, in: 0...86_400)
         slurmConfigPath = SlurmController.configPath(environment: environment)
-        spoolDirectory = value("HPC_OBS_SPOOL_DIR") ?? HookSettings.defaultSpoolDirectory
+        spoolDirectory = value("HPC_OBS_SPOOL_DIR") ?? EventSpool.defaultDirectory
         collectorEnabled = try boolean("COLLECTOR_ENABLED", default: false)
         collectSeconds = try integer("COLLECT_INTERVAL", default: 30, in: 1...86_400)
         nodeName = value("NODE_NAME")

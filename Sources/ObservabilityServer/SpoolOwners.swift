@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import SchedulerHooks
+import EventTransport
 
 /// Whose spooled files the server replays.
 enum SpoolOwners {

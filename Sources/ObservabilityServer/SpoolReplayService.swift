@@ -4,10 +4,10 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import HookDelivery
+import BackgroundWork
+import EventTransport
 import Logging
 import ObservabilityCore
-import SchedulerHooks
 import ServiceLifecycle
 
 /// Replays the events this host's hooks spooled while the store or the server was down: at
@@ -17,6 +17,7 @@ struct SpoolReplayService: Service {
     let spool: EventSpool
     let store: any JobStore
     let interval: Duration
+    let clock: any Clock<Duration>
     let logger: Logger
     let depth: Gauge
     let unsafe: Gauge
@@ -24,10 +25,18 @@ struct SpoolReplayService: Service {
     let replayed: Counter
     let rejected: Counter
 
-    init(spool: EventSpool, store: any JobStore, interval: Duration = .seconds(60), metricsFactory: any MetricsFactory, logger: Logger) {
+    init(
+        spool: EventSpool,
+        store: any JobStore,
+        interval: Duration = .seconds(60),
+        clock: any Clock<Duration> = ContinuousClock(),
+        metricsFactory: any MetricsFactory,
+        logger: Logger
+    ) {
         self.spool = spool
         self.store = store
         self.interval = interval
+        self.clock = clock
         self.logger = logger
         depth = Gauge(label: "hpc_obs_spool_depth", factory: metricsFactory)
         unsafe = Gauge(label: "hpc_obs_spool_unsafe_entries", factory: metricsFactory)
@@ -38,9 +47,9 @@ struct SpoolReplayService: Service {
 
     func run() async throws {
         var census = EventSpool.Census()
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        await repeatUntilShutdown(on: clock) {
             census = await replayOnce(previous: census)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            return interval
         }
     }
 

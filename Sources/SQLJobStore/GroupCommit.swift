@@ -35,6 +35,9 @@ final class GroupCommit<Item: Sendable>: Sendable {
         self.flush = flush
     }
 
+    /// Requests queued behind the flush that is running.
+    var waiting: Int { state.withLock { $0.queue.count } }
+
     /// Returns when the transaction holding `item` has committed, or throws its error.
     func submit(_ item: Item, weight: Int) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

@@ -1,3 +1,5 @@
+public import EventTransport
+
 /// How a hook executable reaches the destination its settings name.
 ///
 /// `hpc-obs-prolog` and `hpc-obs-epilog` open only what is quick to start (``PlainHTTPOpener``:

@@ -1,4 +1,5 @@
 import CHookWatchdog
+import EventTransport
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,3 +1,4 @@
+import EventTransport
 public import ObservabilityCore
 public import SchedulerFormats
 
@@ -8,7 +9,6 @@ public import SchedulerFormats
 /// environment override it. The same file serves as the server's systemd `EnvironmentFile`.
 public struct HookSettings: Sendable, Hashable {
     public static let defaultConfigPath = "/etc/hpc-obs/hpc-obs.conf"
-    public static let defaultSpoolDirectory = "/var/spool/hpc-obs"
     public static let defaultTimeoutSeconds = 2.0
 
     /// Where to deliver events.
@@ -87,7 +87,7 @@ public struct HookSettings: Sendable, Hashable {
         }
         let settings = HookSettings(
             destination: destination,
-            spoolDirectory: value("HPC_OBS_SPOOL_DIR") ?? defaultSpoolDirectory,
+            spoolDirectory: value("HPC_OBS_SPOOL_DIR") ?? EventSpool.defaultDirectory,
             timeoutSeconds: timeout,
             cluster: value("CLUSTER_NAME"),
             pbsFlavor: pbsFlavor

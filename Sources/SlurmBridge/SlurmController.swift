@@ -1,6 +1,7 @@
 import CSlurm
 import LocalFiles
 import SchedulerFormats
+public import SlurmPolling
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -12,18 +13,10 @@ import Glibc
 
 /// The one place that calls libslurm: reads job state from slurmctld.
 ///
-/// libslurm's calls block and are not all thread-safe, so callers run them one at a time on
-/// a thread of their own (``SlurmPoller`` does).
-public final class SlurmController: @unchecked Sendable {
-    /// What one `slurm_load_jobs` returned.
-    public enum JobsLoad: Sendable {
-        /// Nothing changed since the time passed in (`SLURM_NO_CHANGE_IN_DATA`): a tiny RPC.
-        case unchanged
-        /// Every job slurmctld holds: copied out where `isUnchanged` said no, only named by
-        /// id where it said yes; and slurmctld's time of this answer, for the next call.
-        case jobs(changed: [SlurmJobRecord], unchanged: [UInt32], lastUpdate: Int)
-    }
-
+/// libslurm's calls block and are not all thread-safe, so a controller is not `Sendable`:
+/// ``SlurmSession`` owns the process's one controller and calls it one call at a time on a
+/// thread of its own.
+public final class SlurmController {
     public let configPath: String
     /// `ClusterName=` from slurm.conf, read once.
     public let clusterName: String?
@@ -56,7 +49,7 @@ public final class SlurmController: @unchecked Sendable {
     /// `isUnchanged(jobID, fingerprint)` lets the caller skip jobs whose state has not moved
     /// since it last looked: their strings are never copied, which is most of a cycle's cost
     /// on a busy queue.
-    public func loadJobs(changedSince lastUpdate: Int, isUnchanged: (UInt32, Int) -> Bool = { _, _ in false }) throws(SlurmError) -> JobsLoad {
+    public func loadJobs(changedSince lastUpdate: Int, isUnchanged: (UInt32, Int) -> Bool = { _, _ in false }) throws(SlurmError) -> SlurmJobsLoad {
         var message: UnsafeMutablePointer<job_info_msg_t>?
         let result = slurm_load_jobs(time_t(lastUpdate), &message, HPC_SLURM_SHOW_ALL)
         if result != SLURM_SUCCESS {

@@ -1,4 +1,5 @@
 import Dispatch
+public import SlurmPolling
 import Synchronization
 
 /// libslurm for the whole process: opened on first use, and called one call at a time on a
@@ -32,5 +33,15 @@ public final class SlurmSession: Sendable {
             }
         }
         return try outcome.get()
+    }
+}
+
+extension SlurmSession: SlurmJobSource {
+    public func clusterName() async throws(SlurmError) -> String? {
+        try await run { $0.clusterName }
+    }
+
+    public func loadJobs(changedSince lastUpdate: Int, isUnchanged: @escaping @Sendable (UInt32, Int) -> Bool) async throws(SlurmError) -> SlurmJobsLoad {
+        try await run { controller throws(SlurmError) in try controller.loadJobs(changedSince: lastUpdate, isUnchanged: isUnchanged) }
     }
 }

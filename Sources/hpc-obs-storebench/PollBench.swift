@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import ObservabilityCore
 import SlurmBridge
+import SlurmPolling
 import StorageBackends
 
 extension StoreBench {
@@ -24,7 +25,7 @@ extension StoreBench {
             let poller = SlurmPoller(
                 store: store,
                 interval: .seconds(30),
-                slurm: SlurmSession(configPath: configPath),
+                source: SlurmSession(configPath: configPath),
                 fullLoadEvery: Int.max,
                 metricsFactory: NOOPMetricsHandler.instance,
                 logger: logger

@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOFoundationEssentialsCompat
 import ObservabilityCore
 import ObservabilityServer
 import TestSupport
+import SQLJobStore
 import Testing
 
 /// Runs `body` against the real router on a fresh store of `backend`.

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import ObservabilityCore
 @testable import ObservabilityServer
 import TestSupport
+import SQLJobStore
 import Testing
 
 @Suite("/v1/jobs/{jobId}/metrics and /v1/events")

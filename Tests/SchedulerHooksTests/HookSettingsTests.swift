@@ -1,3 +1,4 @@
+import EventTransport
 import ObservabilityCore
 import SchedulerFormats
 import SchedulerHooks
@@ -32,7 +33,7 @@ struct HookSettingsTests {
     @Test func withoutAURLTheHookWritesToTheStore() {
         let (settings, _) = HookSettings.resolve(file: ["DATABASE_URL": "/var/lib/hpc-obs/jobs.db"], environment: [:])
         #expect(settings.destination == .store(.sqlite(path: "/var/lib/hpc-obs/jobs.db")))
-        #expect(settings.spoolDirectory == HookSettings.defaultSpoolDirectory)
+        #expect(settings.spoolDirectory == EventSpool.defaultDirectory)
         #expect(settings.timeoutSeconds == HookSettings.defaultTimeoutSeconds)
     }
 

@@ -1,3 +1,4 @@
+import EventTransport
 import Foundation
 import ObservabilityCore
 import SchedulerHooks

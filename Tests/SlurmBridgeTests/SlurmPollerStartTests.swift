@@ -3,6 +3,7 @@ import Logging
 import MetricsTestKit
 import ObservabilityCore
 import SlurmBridge
+import SlurmPolling
 import SQLJobStore
 import TestSupport
 import Testing
@@ -20,7 +21,7 @@ struct SlurmPollerStartTests {
         let poller = SlurmPoller(
             store: scratch.store,
             interval: .milliseconds(20),
-            slurm: SlurmSession(configPath: "/nonexistent/hpc-obs-test/slurm.conf"),
+            source: SlurmSession(configPath: "/nonexistent/hpc-obs-test/slurm.conf"),
             metricsFactory: metrics,
             logger: logger
         )

@@ -1,3 +1,4 @@
+import EventTransport
 import Foundation
 import MetricsExposition
 import ObservabilityAPI

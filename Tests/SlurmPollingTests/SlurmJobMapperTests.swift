@@ -1,6 +1,6 @@
 import Foundation
 import ObservabilityCore
-import SlurmBridge
+import SlurmPolling
 import Testing
 
 @Suite("Slurm job records to events")

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import ObservabilityCore
-@testable import ObservabilityServer
-import SchedulerHooks
+@testable import NodeAgent
+import EventTransport
 import Synchronization
 import Testing
 

@@ -2,8 +2,9 @@
 import Glibc
 #endif
 
-enum SystemError {
-    static func describe(_ code: Int32) -> String {
+/// errno as the C library words it, for messages.
+package enum SystemError {
+    package static func describe(_ code: Int32) -> String {
         guard let message = strerror(code) else { return "errno \(code)" }
         return String(cString: message)
     }

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import ObservabilityCore
-import SchedulerHooks
+public import EventTransport
+public import Logging
+public import ObservabilityCore
 
 /// A node agent's way to the service: `POST /v1/jobs/{jobId}/metrics` per job and
 /// `PUT /v1/jobs/{jobId}/usage` for its totals.
@@ -10,7 +10,7 @@ import SchedulerHooks
 /// with back-off (doubling from one interval to five minutes); when the buffer is full the
 /// oldest samples go first. Samples the service refuses for good (an unknown job, invalid
 /// values) are dropped. Every drop is counted.
-actor HTTPCollectorSink: CollectorSink {
+public actor HTTPCollectorSink: CollectorSink {
     let client: any HTTPPoster
     let capacity: Int
     let interval: Duration
@@ -19,7 +19,7 @@ actor HTTPCollectorSink: CollectorSink {
     private var failures = 0
     private var nextAttempt = ContinuousClock.now
 
-    init(client: any HTTPPoster, capacity: Int, interval: Duration, logger: Logger) {
+    public init(client: any HTTPPoster, capacity: Int, interval: Duration, logger: Logger) {
         self.client = client
         self.capacity = max(1, capacity)
         self.interval = interval
@@ -28,7 +28,7 @@ actor HTTPCollectorSink: CollectorSink {
 
     var buffered: Int { buffer.count }
 
-    func deliver(samples: [MetricSample], totals: [JobUsageTotals]) async -> (stored: Int, dropped: Int) {
+    public func deliver(samples: [MetricSample], totals: [JobUsageTotals]) async -> (stored: Int, dropped: Int) {
         buffer += samples
         var dropped = 0
         if buffer.count > capacity {

@@ -1,5 +1,4 @@
 public import ObservabilityCore
-public import SchedulerHooks
 
 /// Applies events straight to the store: the controller host, next to the server, needs no
 /// HTTP round trip.

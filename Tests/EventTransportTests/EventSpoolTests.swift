@@ -1,6 +1,6 @@
 import Foundation
 import ObservabilityCore
-import SchedulerHooks
+import EventTransport
 import Testing
 
 @Suite("Event spool and wire format")

@@ -1,8 +1,8 @@
-import ObservabilityCore
+public import ObservabilityCore
 
 /// Where a collector cycle's samples and totals go: the store, inside the server, or the
 /// service over HTTP, from a node agent.
-protocol CollectorSink: Sendable {
+public protocol CollectorSink: Sendable {
     /// Takes one cycle's samples and each current job's totals so far; returns how many
     /// samples were stored now and how many were dropped for good.
     func deliver(samples: [MetricSample], totals: [JobUsageTotals]) async -> (stored: Int, dropped: Int)
@@ -10,10 +10,14 @@ protocol CollectorSink: Sendable {
 
 /// Inside the server: straight into the store, for jobs the store has as running (a job the
 /// poller has not recorded yet would make the whole batch fail).
-struct StoreCollectorSink: CollectorSink {
+public struct StoreCollectorSink: CollectorSink {
     let store: any JobStore
 
-    func deliver(samples: [MetricSample], totals: [JobUsageTotals]) async -> (stored: Int, dropped: Int) {
+    public init(store: any JobStore) {
+        self.store = store
+    }
+
+    public func deliver(samples: [MetricSample], totals: [JobUsageTotals]) async -> (stored: Int, dropped: Int) {
         do {
             let running = Set(try await store.runningJobs().map(\.id))
             let known = samples.filter { running.contains($0.jobID) }

@@ -1,14 +1,14 @@
-import CoreMetrics
+import BackgroundWork
+public import CoreMetrics
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import Logging
-import NodeCollector
+public import Logging
+public import NodeCollector
 import ObservabilityCore
-import ServiceLifecycle
-import SlurmBridge
+public import ServiceLifecycle
 
 /// Samples CPU and memory of the jobs running on this node every interval, from cgroup v2,
 /// cgroup v1 or the jobs' processes, whichever the node offers, and hands the samples and
@@ -19,13 +19,15 @@ import SlurmBridge
 /// Jobs are named by what Slurm wrote (cgroup paths, root's `slurmstepd`, step records) and
 /// given their service ids and GPUs by slurmctld's record of them (``JobIdentities``), never
 /// by what their own processes say.
-struct CollectorService: Service {
+public struct CollectorService: Service {
     let sink: any CollectorSink
-    let slurm: SlurmSession
+    let processes: any StepProcessSource
     let allocations: any JobAllocationSource
     let node: String
     let interval: Duration
     let logger: Logger
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
     let cgroupRoot: String
     let procRoot: String
     let collected: Counter
@@ -33,20 +35,29 @@ struct CollectorService: Service {
     let unmapped: Gauge
     let cycleDuration: Timer
 
-    init(
+    /// - Parameters:
+    ///   - processes: where a node without job cgroups learns which processes are a job's.
+    ///   - allocations: slurmctld's record of each job on this node (its id, its GPUs).
+    ///   - clock: what the pauses between cycles sleep on; tests pass a manual one.
+    ///   - now: the samples' time, which CPU use divides by; tests pass one that follows `clock`.
+    public init(
         sink: any CollectorSink,
-        slurm: SlurmSession,
-        allocations: (any JobAllocationSource)? = nil,
+        processes: any StepProcessSource,
+        allocations: any JobAllocationSource,
         node: String,
         interval: Duration,
+        clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() },
         cgroupRoot: String = "/sys/fs/cgroup",
         procRoot: String = "/proc",
         metricsFactory: any MetricsFactory,
         logger: Logger
     ) {
         self.sink = sink
-        self.slurm = slurm
-        self.allocations = allocations ?? SlurmJobAllocations(slurm: slurm)
+        self.processes = processes
+        self.allocations = allocations
+        self.clock = clock
+        self.now = now
         self.node = node
         self.interval = interval
         self.cgroupRoot = cgroupRoot
@@ -58,16 +69,16 @@ struct CollectorService: Service {
         cycleDuration = Timer(label: "hpc_obs_collector_cycle_duration_seconds", factory: metricsFactory)
     }
 
-    func run() async throws {
+    public func run() async throws {
         let source = JobUsageSources.detect(cgroupRoot: cgroupRoot, procRoot: procRoot) { [:] }
         logger.info("collector on", metadata: [
             "node": "\(node)", "source": "\(source.name)", "interval": "\(interval)", "gpus": "\(GPUDevices.available ? "nvml" : "none")",
         ])
         var tracker = UsageTracker()
         var identities = JobIdentities()
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        await repeatUntilShutdown(on: clock) {
             await collectOnce(source: source, tracker: &tracker, identities: &identities)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            return interval
         }
     }
 
@@ -75,9 +86,8 @@ struct CollectorService: Service {
         let start = ContinuousClock.now
         let nodeReadings: [JobUsageReading]
         if source is ProcSource {
-            let node = self.node
             do {
-                let pids = try await slurm.run { controller throws(SlurmError) in try controller.stepPIDs(onNode: node) }
+                let pids = try await processes.stepPIDs(onNode: node)
                 nodeReadings = ProcSource(procRoot: procRoot) { pids }.read()
             } catch {
                 logger.warning("collector cannot list this node's job processes", metadata: ["error": "\(error)"])
@@ -94,7 +104,7 @@ struct CollectorService: Service {
                 "jobs": "\(identities.unmapped)", "reason": "\(identities.lastFailure ?? "unknown")",
             ])
         }
-        let samples = tracker.samples(from: readings, at: Date(), node: node, gpus: GPUDevices.read())
+        let samples = tracker.samples(from: readings, at: now(), node: node, gpus: GPUDevices.read())
         let totals = tracker.totals.map { jobID, total in
             JobUsageTotals(jobID: jobID, node: node, cpuSeconds: total.cpuSeconds, peakMemoryBytes: total.peakMemoryBytes)
         }

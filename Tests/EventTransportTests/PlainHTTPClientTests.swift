@@ -1,4 +1,4 @@
-import SchedulerHooks
+import EventTransport
 import Testing
 
 @Suite("Plain HTTP client")

@@ -1,5 +1,5 @@
 import CCurl
-public import SchedulerHooks
+public import EventTransport
 import ObservabilityCore
 import Synchronization
 #if canImport(FoundationEssentials)

@@ -7,6 +7,7 @@ import Foundation
 public import Logging
 public import ObservabilityCore
 public import ServiceLifecycle
+import BackgroundWork
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,24 +26,30 @@ import Glibc
 public final class SlurmPoller: Service, Sendable {
     public let store: any JobStore
     public let interval: Duration
-    public let slurm: SlurmSession
+    public let source: any SlurmJobSource
     public let fullLoadEvery: Int
+    let clock: any Clock<Duration>
     let logger: Logger
     let metrics: PollerMetrics
     private let state = PollerState()
 
+    /// - Parameters:
+    ///   - source: slurmctld (`SlurmSession`), or recorded answers in tests.
+    ///   - clock: what the pauses between cycles sleep on; tests pass a manual one.
     public init(
         store: any JobStore,
         interval: Duration,
-        slurm: SlurmSession,
+        source: any SlurmJobSource,
         fullLoadEvery: Int = 10,
+        clock: any Clock<Duration> = ContinuousClock(),
         metricsFactory: any MetricsFactory,
         logger: Logger
     ) {
         self.store = store
         self.interval = interval
-        self.slurm = slurm
+        self.source = source
         self.fullLoadEvery = max(1, fullLoadEvery)
+        self.clock = clock
         self.logger = logger
         metrics = PollerMetrics(factory: metricsFactory)
     }
@@ -50,21 +57,20 @@ public final class SlurmPoller: Service, Sendable {
     public func run() async throws {
         var opened = false
         var failures = 0
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            var wait = interval
+        await repeatUntilShutdown(on: clock) {
             do {
                 if !opened {
-                    let cluster = try await slurm.run { $0.clusterName }
+                    let cluster = try await source.clusterName()
                     opened = true
                     logger.info("Slurm poller on", metadata: [
-                        "slurmConf": "\(slurm.configPath)", "interval": "\(interval)", "cluster": "\(cluster ?? "-")", "triesBefore": "\(failures)",
+                        "slurmConf": "\(source.configPath)", "interval": "\(interval)", "cluster": "\(cluster ?? "-")", "triesBefore": "\(failures)",
                     ])
                     failures = 0
                 }
                 let rpc = try await pollOnce()
                 if failures > 0 { logger.notice("slurmctld answers again", metadata: ["failedCycles": "\(failures)"]) }
                 failures = 0
-                wait = max(interval, rpc * 5)
+                return max(interval, rpc * 5)
             } catch {
                 failures += 1
                 metrics.failed()
@@ -74,15 +80,18 @@ public final class SlurmPoller: Service, Sendable {
                         logger.error("cannot read jobs from slurmctld; backing off", metadata: ["error": "\(error)", "failedCycles": "\(failures)"])
                     } else {
                         logger.warning("Slurm poller waiting: cannot open libslurm yet; trying again with back-off", metadata: [
-                            "slurmConf": "\(slurm.configPath)", "error": "\(error)", "tries": "\(failures)",
+                            "slurmConf": "\(source.configPath)", "error": "\(error)", "tries": "\(failures)",
                         ])
                     }
                 }
-                wait = interval * min(10, 1 << min(failures, 4))
+                return Self.backOff(interval: interval, failures: failures)
             }
-            let pause = wait
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
+    }
+
+    /// The pause after `failures` failed cycles in a row: 2, 4, 8, then 10 intervals.
+    static func backOff(interval: Duration, failures: Int) -> Duration {
+        interval * min(10, 1 << min(failures, 4))
     }
 
     /// One cycle; returns how long the RPC took. Public for the benchmark and the tests.
@@ -91,11 +100,8 @@ public final class SlurmPoller: Service, Sendable {
         let cycle = state.beginCycle(fullLoadEvery: fullLoadEvery, force: forceFullLoad)
         let start = ContinuousClock.now
         let state = self.state
-        let (load, cluster) = try await slurm.run { controller throws(SlurmError) in
-            let load = try controller.loadJobs(changedSince: cycle.isFullLoad ? 0 : cycle.lastUpdate) { id, fingerprint in
-                state.isUnchanged(slurmJobID: id, fingerprint: fingerprint)
-            }
-            return (load, controller.clusterName)
+        let load = try await source.loadJobs(changedSince: cycle.isFullLoad ? 0 : cycle.lastUpdate) { id, fingerprint in
+            state.isUnchanged(slurmJobID: id, fingerprint: fingerprint)
         }
         let rpc = ContinuousClock.now - start
         metrics.rpc(rpc)
@@ -112,42 +118,46 @@ public final class SlurmPoller: Service, Sendable {
             for record in changed {
                 for id in SlurmJobMapper.jobIDs(for: record) { seen.insert(id) }
             }
+            let cluster = cycle.reconcilesWithStore ? try await source.clusterName() : nil
             let vanished = try await vanishedJobs(seen: seen, withStore: cycle.reconcilesWithStore, cluster: cluster)
             try await close(vanished, at: now)
         }
         // Each batch is applied while the next one is mapped: on a queue of new jobs the two
-        // take about as long as each other.
-        var applying: Task<Void, any Error>?
-        var next = 0
-        while next < changed.count {
-            let end = min(next + Self.batchSize, changed.count)
-            var events: [LifecycleEvent] = []
-            for record in changed[next..<end] {
-                let user = record.userName ?? UserNames.shared.name(of: record.userID)
-                let recordEvents = SlurmJobMapper.events(for: record, userName: user, now: now)
-                // A job in transit (being requeued) is looked at again next cycle.
-                if !recordEvents.isEmpty {
-                    records.append((record.jobID, record.fingerprint, recordEvents.map(\.jobID)))
-                }
-                for mapped in recordEvents {
-                    // As the hooks do: a value the store would refuse (a name with a tab, a
-                    // memory request past 1 EiB) costs that value, not the job.
-                    let (event, dropped) = mapped.keepingValidFields()
-                    if !dropped.isEmpty, state.isNew(event) {
-                        logger.notice("left out what the store would refuse from a job slurmctld reported", metadata: [
-                            "jobId": "\(event.jobID)", "fields": "\(dropped.map(\.description).joined(separator: "; "))",
-                        ])
+        // take about as long as each other. At most one batch is in the store's hands, so a
+        // job's events keep their order; a failed batch ends the cycle and nothing is left
+        // running behind it.
+        try await withThrowingTaskGroup(of: Void.self) { applying in
+            var next = 0
+            while next < changed.count {
+                let end = min(next + Self.batchSize, changed.count)
+                var events: [LifecycleEvent] = []
+                for record in changed[next..<end] {
+                    let user = record.userName ?? UserNames.shared.name(of: record.userID)
+                    let recordEvents = SlurmJobMapper.events(for: record, userName: user, now: now)
+                    // A job in transit (being requeued) is looked at again next cycle.
+                    if !recordEvents.isEmpty {
+                        records.append((record.jobID, record.fingerprint, recordEvents.map(\.jobID)))
                     }
-                    seen.insert(event.jobID)
-                    if state.isNew(event) { events.append(event) }
+                    for mapped in recordEvents {
+                        // As the hooks do: a value the store would refuse (a name with a tab, a
+                        // memory request past 1 EiB) costs that value, not the job.
+                        let (event, dropped) = mapped.keepingValidFields()
+                        if !dropped.isEmpty, state.isNew(event) {
+                            logger.notice("left out what the store would refuse from a job slurmctld reported", metadata: [
+                                "jobId": "\(event.jobID)", "fields": "\(dropped.map(\.description).joined(separator: "; "))",
+                            ])
+                        }
+                        seen.insert(event.jobID)
+                        if state.isNew(event) { events.append(event) }
+                    }
                 }
+                _ = try await applying.next()
+                let batch = events
+                applying.addTask { try await self.apply(batch) }
+                next = end
             }
-            try await applying?.value
-            let batch = events
-            applying = Task { try await self.apply(batch) }
-            next = end
+            try await applying.waitForAll()
         }
-        try await applying?.value
         let fullLoad = cycle.isFullLoad ? (Set(unchanged).union(changed.map(\.jobID)), seen) : nil
         state.finishCycle(lastUpdate: lastUpdate, records: records, fullLoad: fullLoad, reconciledWithStore: cycle.reconcilesWithStore)
         metrics.succeeded(jobs: changed.count + unchanged.count)

@@ -17,6 +17,9 @@ import LocalFiles
 /// `O_NONBLOCK` (a FIFO must not hang a hook), and replays only regular files with one link
 /// owned by a trusted user; everything else is left alone and counted.
 public struct EventSpool: Sendable {
+    /// Where the packaged hooks spool and the packaged server replays from (`HPC_OBS_SPOOL_DIR`).
+    public static let defaultDirectory = "/var/spool/hpc-obs"
+
     public let directory: String
     /// Users whose files are replayed: by default root and this process's own user. A file
     /// anyone else made (the service account can write the directory) could carry an event
