@@ -7,11 +7,12 @@ import PackageDescription
 let fuzzing = Context.environment["HPC_OBS_FUZZ"] != nil
 let sanitizers: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
 
-let upcomingFeatures: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("MemberImportVisibility"),
-    .enableUpcomingFeature("InternalImportsByDefault"),
-] + sanitizers
+let upcomingFeatures: [SwiftSetting] =
+    [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ] + sanitizers
 
 /// Hooks start once per job per node and must be small: the Swift runtime and Foundation are
 /// linked in statically, so the loader maps and relocates a fraction of what the shared
@@ -24,7 +25,7 @@ let hookLinkerSettings: [LinkerSetting] = [
             "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-lswiftSynchronization",
         ],
         .when(platforms: [.linux], configuration: .release)
-    ),
+    )
 ]
 
 let package = Package(
@@ -245,7 +246,8 @@ let package = Package(
         .target(
             name: "ObservabilityServer",
             dependencies: [
-                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SlurmPolling", "NodeAgent", "EventTransport",
+                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SlurmPolling", "NodeAgent",
+                "EventTransport",
                 "CurlTransport", "BackgroundWork", "LocalFiles",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -438,14 +440,16 @@ let package = Package(
 if fuzzing {
     package.products.append(.executable(name: "hpc-obs-fuzz", targets: ["hpc-obs-fuzz"]))
     package.targets.append(.target(name: "CFuzzDriver", path: "Tests/Fuzz/Driver"))
-    package.targets.append(.executableTarget(
-        name: "hpc-obs-fuzz",
-        dependencies: [
-            "CFuzzDriver", "ObservabilityCore", "SchedulerFormats", "SchedulerHooks", "EventTransport", "MetricsExposition", "ObservabilityAPI",
-            "ObservabilityServer",
-        ],
-        path: "Tests/Fuzz/Sources",
-        swiftSettings: upcomingFeatures + [.unsafeFlags(["-parse-as-library"])],
-        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]
-    ))
+    package.targets.append(
+        .executableTarget(
+            name: "hpc-obs-fuzz",
+            dependencies: [
+                "CFuzzDriver", "ObservabilityCore", "SchedulerFormats", "SchedulerHooks", "EventTransport", "MetricsExposition", "ObservabilityAPI",
+                "ObservabilityServer",
+            ],
+            path: "Tests/Fuzz/Sources",
+            swiftSettings: upcomingFeatures + [.unsafeFlags(["-parse-as-library"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]
+        )
+    )
 }

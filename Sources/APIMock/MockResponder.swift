@@ -68,12 +68,13 @@ public struct MockResponder: Sendable {
     private func checkParameters(_ operation: OpenAPISpec.Operation, request: Request, segments: [String]) -> Reply? {
         for parameter in operation.parameters {
             guard let name = parameter["name"]?.stringValue, let location = parameter["in"]?.stringValue else { continue }
-            let text: String? = switch location {
-            case "path": operation.segments.firstIndex(of: Substring("{\(name)}")).map { segments[$0] }
-            case "query": request.query[name]
-            case "header": request.headers[name.lowercased()]
-            default: nil
-            }
+            let text: String? =
+                switch location {
+                case "path": operation.segments.firstIndex(of: Substring("{\(name)}")).map { segments[$0] }
+                case "query": request.query[name]
+                case "header": request.headers[name.lowercased()]
+                default: nil
+                }
             guard let text else {
                 if parameter["required"]?.boolValue == true {
                     return problem(400, "Bad Request", "\(name): is required", field: name)
@@ -82,7 +83,12 @@ public struct MockResponder: Sendable {
             }
             let schema = spec.resolve(parameter["schema"] ?? .object([:]))
             guard let value = Self.coerce(text, to: schema) else {
-                return problem(400, "Bad Request", "\(name): '\(text.prefix(80))' is not a valid \(schema["type"]?.stringValue ?? "value")", field: name)
+                return problem(
+                    400,
+                    "Bad Request",
+                    "\(name): '\(text.prefix(80))' is not a valid \(schema["type"]?.stringValue ?? "value")",
+                    field: name
+                )
             }
             if let issue = validator.validate(value, against: schema, at: name) {
                 return problem(400, "Bad Request", "\(issue.field): \(issue.detail)", field: issue.field)
@@ -96,7 +102,8 @@ public struct MockResponder: Sendable {
         if request.body.isEmpty {
             return requestBody["required"]?.boolValue == true ? problem(400, "Bad Request", "a JSON body is required") : nil
         }
-        let contentType = (request.headers["content-type"] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let contentType =
+            (request.headers["content-type"] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard let media = content[contentType] else {
             return problem(415, "Unsupported Media Type", "send the body as \(content.keys.sorted().joined(separator: " or "))")
         }
@@ -105,7 +112,12 @@ public struct MockResponder: Sendable {
         }
         if let schema = media["schema"], let issue = validator.validate(value, against: schema) {
             let status = issue.severity == .rule && operation.responses["422"] != nil ? 422 : 400
-            return problem(status, status == 422 ? "Unprocessable Content" : "Bad Request", "\(issue.field.isEmpty ? "body" : issue.field): \(issue.detail)", field: issue.field)
+            return problem(
+                status,
+                status == 422 ? "Unprocessable Content" : "Bad Request",
+                "\(issue.field.isEmpty ? "body" : issue.field): \(issue.detail)",
+                field: issue.field
+            )
         }
         return nil
     }
@@ -131,7 +143,9 @@ public struct MockResponder: Sendable {
     static func preferences(_ header: String?) -> Preferences {
         var preferences = Preferences()
         for part in (header ?? "").split(whereSeparator: { $0 == "," || $0 == ";" }) {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            let pair = part.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
             guard pair.count == 2 else { continue }
             if pair[0] == "code" { preferences.code = pair[1] }
             if pair[0] == "example" { preferences.example = pair[1] }
@@ -141,7 +155,8 @@ public struct MockResponder: Sendable {
 
     private func example(for operation: OpenAPISpec.Operation, prefer: Preferences) -> Reply {
         let statuses = operation.responses.keys.sorted()
-        let status = prefer.code.flatMap { statuses.contains($0) ? $0 : nil }
+        let status =
+            prefer.code.flatMap { statuses.contains($0) ? $0 : nil }
             ?? statuses.first { $0.hasPrefix("2") }
             ?? statuses.first
             ?? "200"

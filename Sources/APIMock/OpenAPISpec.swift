@@ -50,14 +50,16 @@ public struct OpenAPISpec: Sendable {
             let shared = item["parameters"]?.arrayValue ?? []
             for method in Self.methods {
                 guard let operation = item[method] else { continue }
-                operations.append(Operation(
-                    method: method.uppercased(),
-                    path: path,
-                    operationID: operation["operationId"]?.stringValue ?? "\(method) \(path)",
-                    parameters: (shared + (operation["parameters"]?.arrayValue ?? [])).map { Self.resolve($0, in: root) },
-                    requestBody: operation["requestBody"].map { Self.resolve($0, in: root) },
-                    responses: (operation["responses"]?.object ?? [:]).mapValues { Self.resolve($0, in: root) }
-                ))
+                operations.append(
+                    Operation(
+                        method: method.uppercased(),
+                        path: path,
+                        operationID: operation["operationId"]?.stringValue ?? "\(method) \(path)",
+                        parameters: (shared + (operation["parameters"]?.arrayValue ?? [])).map { Self.resolve($0, in: root) },
+                        requestBody: operation["requestBody"].map { Self.resolve($0, in: root) },
+                        responses: (operation["responses"]?.object ?? [:]).mapValues { Self.resolve($0, in: root) }
+                    )
+                )
             }
         }
         self.operations = operations

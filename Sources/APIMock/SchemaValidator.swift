@@ -89,13 +89,15 @@ public struct SchemaValidator: Sendable {
             return Problem(field: field, detail: "must be at most \(Int(maximum)) characters", severity: .rule)
         }
         if let pattern = schema["pattern"]?.stringValue,
-           let expression = try? NSRegularExpression(pattern: pattern),
-           expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+            let expression = try? NSRegularExpression(pattern: pattern),
+            expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
+        {
             return Problem(field: field, detail: "must match \(pattern)", severity: .rule)
         }
         if schema["format"]?.stringValue == "date-time",
-           (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) == nil,
-           (try? Date(text, strategy: Date.ISO8601FormatStyle())) == nil {
+            (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) == nil,
+            (try? Date(text, strategy: Date.ISO8601FormatStyle())) == nil
+        {
             return Problem(field: field, detail: "must be an RFC 3339 date-time such as 2026-11-29T08:00:00Z", severity: .shape)
         }
         return nil

@@ -2,6 +2,7 @@ import CCurl
 public import EventTransport
 import ObservabilityCore
 import Synchronization
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,7 +1,8 @@
+import LocalFiles
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import LocalFiles
 
 /// Events waiting on local disk for the service or the store to come back.
 ///
@@ -191,7 +192,8 @@ public struct EventSpool: Sendable {
             defer { close(rejectedFD) }
             var status = stat()
             if fstat(rejectedFD, &status) == 0, trustedOwners.contains(status.st_uid), status.st_mode & 0o022 == 0,
-               renameat(directoryFD, name, rejectedFD, name) == 0 {
+                renameat(directoryFD, name, rejectedFD, name) == 0
+            {
                 fsync(rejectedFD)
                 return
             }

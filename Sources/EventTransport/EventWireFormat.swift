@@ -1,9 +1,10 @@
+public import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-public import ObservabilityCore
 
 /// Lifecycle events as `POST /v1/events` takes them (openapi.yaml's `LifecycleEvent`), which
 /// is also how they are kept in the spool: a spooled file is a request body, replayable over
@@ -56,7 +57,9 @@ public enum EventWireFormat {
             requestedGpus: event.requestedGPUs,
             submitTime: event.submitTime.map(format),
             startTime: event.startTime.map(format),
-            usage: event.usage.map { WireUsage(node: $0.node, cpuSeconds: $0.cpuSeconds, peakMemoryMb: MemorySize.mebibytes(fromBytes: $0.peakMemoryBytes)) }
+            usage: event.usage.map {
+                WireUsage(node: $0.node, cpuSeconds: $0.cpuSeconds, peakMemoryMb: MemorySize.mebibytes(fromBytes: $0.peakMemoryBytes))
+            }
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -82,7 +85,7 @@ public enum EventWireFormat {
     /// event is checked by its consumer as any other event is.
     public static func decode(_ bytes: [UInt8]) -> LifecycleEvent? {
         guard let wire = try? JSONDecoder().decode(WireEvent.self, from: Data(bytes)),
-              let time = RFC3339.parse(wire.time)
+            let time = RFC3339.parse(wire.time)
         else { return nil }
         var usage: LifecycleEvent.Usage?
         if let wireUsage = wire.usage, let bytes = try? MemorySize.bytes(fromMiB: wireUsage.peakMemoryMb, field: "usage.peakMemoryMb") {

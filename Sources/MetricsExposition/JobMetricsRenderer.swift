@@ -1,9 +1,10 @@
+public import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import ObservabilityCore
 
 /// Renders the reference service's job families from the store's current state.
 ///

@@ -1,14 +1,15 @@
 import BackgroundWork
 public import CoreMetrics
+public import Logging
+public import NodeCollector
+import ObservabilityCore
+public import ServiceLifecycle
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import Logging
-public import NodeCollector
-import ObservabilityCore
-public import ServiceLifecycle
 
 /// Samples CPU and memory of the jobs running on this node every interval, from cgroup v2,
 /// cgroup v1 or the jobs' processes, whichever the node offers, and hands the samples and
@@ -71,9 +72,12 @@ public struct CollectorService: Service {
 
     public func run() async throws {
         let source = JobUsageSources.detect(cgroupRoot: cgroupRoot, procRoot: procRoot) { [:] }
-        logger.info("collector on", metadata: [
-            "node": "\(node)", "source": "\(source.name)", "interval": "\(interval)", "gpus": "\(GPUDevices.available ? "nvml" : "none")",
-        ])
+        logger.info(
+            "collector on",
+            metadata: [
+                "node": "\(node)", "source": "\(source.name)", "interval": "\(interval)", "gpus": "\(GPUDevices.available ? "nvml" : "none")",
+            ]
+        )
         var tracker = UsageTracker()
         var identities = JobIdentities()
         await repeatUntilShutdown(on: clock) {
@@ -100,9 +104,12 @@ public struct CollectorService: Service {
         let readings = await identities.resolve(nodeReadings, node: node, source: allocations)
         unmapped.record(identities.unmapped)
         if identities.unmapped > 0, identities.unmapped != unmappedBefore {
-            logger.warning("collector cannot tell which job some of this node's usage belongs to; left out", metadata: [
-                "jobs": "\(identities.unmapped)", "reason": "\(identities.lastFailure ?? "unknown")",
-            ])
+            logger.warning(
+                "collector cannot tell which job some of this node's usage belongs to; left out",
+                metadata: [
+                    "jobs": "\(identities.unmapped)", "reason": "\(identities.lastFailure ?? "unknown")",
+                ]
+            )
         }
         let samples = tracker.samples(from: readings, at: now(), node: node, gpus: GPUDevices.read())
         let totals = tracker.totals.map { jobID, total in

@@ -1,5 +1,5 @@
-import Foundation
 public import EventTransport
+import Foundation
 public import Logging
 public import ObservabilityCore
 
@@ -50,7 +50,10 @@ public actor HTTPCollectorSink: CollectorSink {
                     stored += jobSamples.count
                 case 404, 400, 413, 415, 422:
                     dropped += jobSamples.count
-                    logger.debug("service refused samples", metadata: ["jobId": "\(jobID)", "status": "\(answer.status)", "detail": "\(answer.body)"])
+                    logger.debug(
+                        "service refused samples",
+                        metadata: ["jobId": "\(jobID)", "status": "\(answer.status)", "detail": "\(answer.body)"]
+                    )
                 default:
                     throw DeliveryError.retryable("\(client.baseURL)\(path) answered \(answer.status): \(answer.body)")
                 }
@@ -74,9 +77,12 @@ public actor HTTPCollectorSink: CollectorSink {
         let delay = min(interval * (1 << min(failures - 1, 10)), .seconds(300))
         nextAttempt = .now + delay
         if failures == 1 || failures % 10 == 0 {
-            logger.warning("cannot send samples; buffering and retrying", metadata: [
-                "error": "\(error)", "buffered": "\(buffer.count)", "retryIn": "\(delay)",
-            ])
+            logger.warning(
+                "cannot send samples; buffering and retrying",
+                metadata: [
+                    "error": "\(error)", "buffered": "\(buffer.count)", "retryIn": "\(delay)",
+                ]
+            )
         }
     }
 

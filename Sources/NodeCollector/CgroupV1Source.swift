@@ -21,17 +21,19 @@ public struct CgroupV1Source: JobUsageSource {
         for user in Directory.entries(cpuRoot).sorted() where user.hasPrefix("uid_") {
             for job in Directory.entries("\(cpuRoot)/\(user)").sorted() where job.hasPrefix("job_") {
                 guard let jobID = CgroupV2Source.jobID(directoryName: job),
-                      let cpu = StatFile.number("\(cpuRoot)/\(user)/\(job)/cpuacct.usage")
+                    let cpu = StatFile.number("\(cpuRoot)/\(user)/\(job)/cpuacct.usage")
                 else { continue }
                 let memory = "\(memoryRoot)/\(user)/\(job)"
                 let usage = StatFile.number("\(memory)/memory.usage_in_bytes") ?? 0
                 let cache = StatFile.values("\(memory)/memory.stat")?["total_cache"] ?? 0
-                readings.append(JobUsageReading(
-                    jobID: jobID,
-                    cpuSeconds: Double(cpu) / 1_000_000_000,
-                    memoryBytes: max(0, usage - cache),
-                    peakMemoryBytes: StatFile.number("\(memory)/memory.max_usage_in_bytes")
-                ))
+                readings.append(
+                    JobUsageReading(
+                        jobID: jobID,
+                        cpuSeconds: Double(cpu) / 1_000_000_000,
+                        memoryBytes: max(0, usage - cache),
+                        peakMemoryBytes: StatFile.number("\(memory)/memory.max_usage_in_bytes")
+                    )
+                )
             }
         }
         return readings

@@ -26,8 +26,8 @@ public struct CgroupV2Source: JobUsageSource {
             guard entry.hasPrefix("job_") else { return nil }
             let directory = "\(scope)/\(entry)"
             guard let jobID = Self.jobID(directoryName: entry) ?? stepDaemonJobID(in: directory),
-                  let cpu = StatFile.values("\(directory)/cpu.stat")?["usage_usec"],
-                  let current = StatFile.number("\(directory)/memory.current")
+                let cpu = StatFile.values("\(directory)/cpu.stat")?["usage_usec"],
+                let current = StatFile.number("\(directory)/memory.current")
             else { return nil }
             let file = StatFile.values("\(directory)/memory.stat")?["file"] ?? 0
             return JobUsageReading(

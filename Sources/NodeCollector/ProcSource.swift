@@ -1,7 +1,8 @@
+import LocalFiles
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import LocalFiles
 
 /// No job cgroups (`proctrack/linuxproc`): a job's use is the sum over its processes on this
 /// node, which Slurm names (`slurm_job_step_get_pids`), read from `/proc/<pid>/stat` (CPU
@@ -31,7 +32,7 @@ public struct ProcSource: JobUsageSource {
             var found = false
             for pid in Set(pids) {
                 guard let stat = Self.cpuTicks(FileBytes.text("\(procRoot)/\(pid)/stat") ?? ""),
-                      let resident = Self.residentKiB(FileBytes.text("\(procRoot)/\(pid)/status") ?? "")
+                    let resident = Self.residentKiB(FileBytes.text("\(procRoot)/\(pid)/status") ?? "")
                 else { continue }
                 // Saturating: the figures are read from files, and 10,000 processes of a job
                 // must not overflow the sum however odd one of them is.

@@ -8,7 +8,7 @@ enum ProcessTitle {
         func isRoots() -> Bool { realUserID(FileBytes.text("\(procRoot)/\(pid)/status", limit: 64 * 1_024) ?? "") == 0 }
         // Owner checked before and after the title is read: a pid reused in between fails one.
         guard !pid.isEmpty, pid.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), isRoots(),
-              let title = FileBytes.text("\(procRoot)/\(pid)/cmdline", limit: 4_096), isRoots()
+            let title = FileBytes.text("\(procRoot)/\(pid)/cmdline", limit: 4_096), isRoots()
         else { return nil }
         let prefix = "slurmstepd: ["
         guard title.hasPrefix(prefix) else { return nil }

@@ -1,9 +1,10 @@
+public import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import ObservabilityCore
 
 /// Turns successive readings into samples: CPU use is the CPU time a job used between two
 /// readings divided by the wall time between them, in percent of one core (100 = one core
@@ -46,14 +47,16 @@ public struct UsageTracker: Sendable {
             // A counter that went backwards (a process that held CPU time ended) gives no
             // figure this cycle rather than a negative one.
             guard wall > 0, used >= 0 else { continue }
-            samples.append(MetricSample(
-                jobID: reading.jobID,
-                time: time,
-                cpuUsage: (used / wall * 100 * 100).rounded() / 100,
-                memoryBytes: reading.memoryBytes,
-                gpuUsage: GPUDevices.jobUtilization(gpuIndices: reading.gpuIndices, devices: gpus),
-                node: node
-            ))
+            samples.append(
+                MetricSample(
+                    jobID: reading.jobID,
+                    time: time,
+                    cpuUsage: (used / wall * 100 * 100).rounded() / 100,
+                    memoryBytes: reading.memoryBytes,
+                    gpuUsage: GPUDevices.jobUtilization(gpuIndices: reading.gpuIndices, devices: gpus),
+                    node: node
+                )
+            )
         }
         previous = current
         totals = totals.filter { current[$0.key] != nil }

@@ -117,7 +117,11 @@ public enum JobLimits {
     /// Memory in bytes within ``memoryBytesRange``, named in MiB as the API spells it.
     static func validateMemory(_ bytes: Int64, field: String) throws(ValidationError) {
         guard memoryBytesRange.contains(bytes) else {
-            throw ValidationError(.outOfRange, field: field, "must be between 0 and \(MemorySize.maxMiB) MiB (1 EiB), got \(MemorySize.mebibytes(fromBytes: bytes)) MiB")
+            throw ValidationError(
+                .outOfRange,
+                field: field,
+                "must be between 0 and \(MemorySize.maxMiB) MiB (1 EiB), got \(MemorySize.mebibytes(fromBytes: bytes)) MiB"
+            )
         }
     }
 }

@@ -16,7 +16,11 @@ public struct JobUsageTotals: Sendable, Hashable {
         try JobLimits.validateJobID(jobID, field: "jobId")
         try JobLimits.validateName(node, field: "node", maxBytes: JobLimits.maxNameBytes)
         guard cpuSeconds.isFinite, cpuSeconds >= 0, cpuSeconds <= JobLimits.maxCPUSeconds else {
-            throw ValidationError(.outOfRange, field: "cpuSeconds", "CPU seconds are a finite number from 0 to \(JobLimits.maxCPUSeconds), got \(cpuSeconds)")
+            throw ValidationError(
+                .outOfRange,
+                field: "cpuSeconds",
+                "CPU seconds are a finite number from 0 to \(JobLimits.maxCPUSeconds), got \(cpuSeconds)"
+            )
         }
         try JobLimits.validateMemory(peakMemoryBytes, field: "peakMemoryMb")
     }

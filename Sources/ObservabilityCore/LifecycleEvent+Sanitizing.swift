@@ -23,19 +23,23 @@ extension LifecycleEvent {
         if !keep({ () throws(ValidationError) in try JobLimits.validateOptionalName(account, field: "account") }) { event.account = nil }
         if !keep({ () throws(ValidationError) in try JobLimits.validateOptionalName(cluster, field: "cluster") }) { event.cluster = nil }
         if let cpus = requestedCPUs,
-           !keep({ () throws(ValidationError) in try JobLimits.validateRange(cpus, field: "requestedCpus", JobLimits.requestedCPURange) }) {
+            !keep({ () throws(ValidationError) in try JobLimits.validateRange(cpus, field: "requestedCpus", JobLimits.requestedCPURange) })
+        {
             event.requestedCPUs = nil
         }
         if let bytes = requestedMemoryBytes,
-           !keep({ () throws(ValidationError) in try JobLimits.validateMemory(bytes, field: "requestedMemoryMb") }) {
+            !keep({ () throws(ValidationError) in try JobLimits.validateMemory(bytes, field: "requestedMemoryMb") })
+        {
             event.requestedMemoryBytes = nil
         }
         if let gpus = requestedGPUs,
-           !keep({ () throws(ValidationError) in try JobLimits.validateRange(gpus, field: "requestedGpus", JobLimits.requestedGPURange) }) {
+            !keep({ () throws(ValidationError) in try JobLimits.validateRange(gpus, field: "requestedGpus", JobLimits.requestedGPURange) })
+        {
             event.requestedGPUs = nil
         }
         if let code = exitCode,
-           !keep({ () throws(ValidationError) in try JobLimits.validateRange(code, field: "exitCode", JobLimits.exitCodeRange) }) {
+            !keep({ () throws(ValidationError) in try JobLimits.validateRange(code, field: "exitCode", JobLimits.exitCodeRange) })
+        {
             event.exitCode = nil
         }
         if let start = startTime, !keep({ () throws(ValidationError) in try JobLimits.validateTime(start, field: "startTime") }) {

@@ -66,7 +66,8 @@ public enum LifecycleTranslator {
             // A requeue naming the start of the run it ended, when the job has started since,
             // is a spooled copy replayed late: that run is over, and this one must stay.
             if let endedRun = event.startTime, let current = existing.startTime,
-               current.timeIntervalSince(endedRun) > sameRunTolerance {
+                current.timeIntervalSince(endedRun) > sameRunTolerance
+            {
                 break
             }
             job.state = .pending

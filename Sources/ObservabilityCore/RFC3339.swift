@@ -24,15 +24,15 @@ public enum RFC3339 {
         guard bytes.count >= 20, bytes.count <= maxBytes else { return nil }
         var reader = Reader(bytes: bytes)
         guard let year = reader.digits(4), reader.take(UInt8(ascii: "-")),
-              let month = reader.digits(2), reader.take(UInt8(ascii: "-")),
-              let day = reader.digits(2),
-              reader.takeAny([UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")]),
-              let hour = reader.digits(2), reader.take(UInt8(ascii: ":")),
-              let minute = reader.digits(2), reader.take(UInt8(ascii: ":")),
-              let second = reader.digits(2)
+            let month = reader.digits(2), reader.take(UInt8(ascii: "-")),
+            let day = reader.digits(2),
+            reader.takeAny([UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")]),
+            let hour = reader.digits(2), reader.take(UInt8(ascii: ":")),
+            let minute = reader.digits(2), reader.take(UInt8(ascii: ":")),
+            let second = reader.digits(2)
         else { return nil }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              hour <= 23, minute <= 59, second <= 60
+            hour <= 23, minute <= 59, second <= 60
         else { return nil }
 
         var fraction = 0.0
@@ -53,7 +53,7 @@ public enum RFC3339 {
         } else if let sign = reader.peek(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
             reader.advance()
             guard let offsetHours = reader.digits(2), reader.take(UInt8(ascii: ":")), let offsetMinutes = reader.digits(2),
-                  offsetHours <= 23, offsetMinutes <= 59
+                offsetHours <= 23, offsetMinutes <= 59
             else { return nil }
             offsetSeconds = Int64(offsetHours * 3_600 + offsetMinutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
         } else {

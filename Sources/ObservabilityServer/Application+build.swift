@@ -1,21 +1,22 @@
+import EventTransport
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import LocalFiles
 public import Logging
 public import MetricsExposition
-public import ObservabilityCore
+import NodeAgent
 import ObservabilityAPI
+public import ObservabilityCore
 import OpenAPIHummingbird
-import EventTransport
+import SlurmBridge
+import SlurmPolling
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import LocalFiles
-import NodeAgent
-import SlurmBridge
-import SlurmPolling
 
 /// Builds the HTTP application the binary runs, apart from `main` so tests run the same one.
 ///
@@ -57,32 +58,38 @@ public func buildApplication(
         application.addServices(CertificateReloadService(certificate: certificate, logger: logger))
     }
     application.addServices(RetentionService(store: store, retentionDays: configuration.retentionDays, logger: logger))
-    application.addServices(SpoolReplayService(
-        spool: EventSpool(directory: configuration.spoolDirectory, trustedOwners: SpoolOwners.trustedByService()),
-        store: store,
-        metricsFactory: serviceMetrics.registry,
-        logger: logger
-    ))
+    application.addServices(
+        SpoolReplayService(
+            spool: EventSpool(directory: configuration.spoolDirectory, trustedOwners: SpoolOwners.trustedByService()),
+            store: store,
+            metricsFactory: serviceMetrics.registry,
+            logger: logger
+        )
+    )
     let slurm = SlurmSession(configPath: configuration.slurmConfigPath)
     if configuration.collectorEnabled {
-        application.addServices(CollectorService(
-            sink: StoreCollectorSink(store: store),
-            processes: SlurmStepProcesses(slurm: slurm),
-            allocations: SlurmJobAllocations(slurm: slurm),
-            node: configuration.nodeName ?? (HostName.short() ?? "localhost"),
-            interval: .seconds(configuration.collectSeconds),
-            metricsFactory: serviceMetrics.registry,
-            logger: logger
-        ))
+        application.addServices(
+            CollectorService(
+                sink: StoreCollectorSink(store: store),
+                processes: SlurmStepProcesses(slurm: slurm),
+                allocations: SlurmJobAllocations(slurm: slurm),
+                node: configuration.nodeName ?? (HostName.short() ?? "localhost"),
+                interval: .seconds(configuration.collectSeconds),
+                metricsFactory: serviceMetrics.registry,
+                logger: logger
+            )
+        )
     }
     if configuration.slurmPollSeconds > 0 {
-        application.addServices(SlurmPoller(
-            store: store,
-            interval: .seconds(configuration.slurmPollSeconds),
-            source: slurm,
-            metricsFactory: serviceMetrics.registry,
-            logger: logger
-        ))
+        application.addServices(
+            SlurmPoller(
+                store: store,
+                interval: .seconds(configuration.slurmPollSeconds),
+                source: slurm,
+                metricsFactory: serviceMetrics.registry,
+                logger: logger
+            )
+        )
     }
     return application
 }
@@ -91,9 +98,15 @@ public func buildApplication(
 /// names a certificate.
 func serverBuilder(certificate: ServerCertificate?, limits: ServerConfiguration.HTTPLimits, metrics: ServiceMetrics) throws -> HTTPServerBuilder {
     let closed = metrics.connectionsTimedOut
-    let http = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [
-        RequestDeadlineHandler(headTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)), closed: closed),
-    ]))
+    let http = HTTPServerBuilder.http1(
+        configuration: .init(additionalChannelHandlers: [
+            RequestDeadlineHandler(
+                headTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
+                bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)),
+                closed: closed
+            )
+        ])
+    )
     guard let certificate else { return http }
     return try .tls(http, tlsConfiguration: certificate.tlsConfiguration)
 }
@@ -102,9 +115,12 @@ func serverBuilder(certificate: ServerCertificate?, limits: ServerConfiguration.
 func connectionLimit(_ limits: ServerConfiguration.HTTPLimits, logger: Logger) -> Int {
     let allowed = DescriptorLimit.connectionsAllowed(wanted: limits.maxConnections)
     if allowed < limits.maxConnections {
-        logger.warning("fewer connections than HTTP_MAX_CONNECTIONS: the open-file limit is lower (LimitNOFILE in the unit)", metadata: [
-            "wanted": "\(limits.maxConnections)", "allowed": "\(allowed)",
-        ])
+        logger.warning(
+            "fewer connections than HTTP_MAX_CONNECTIONS: the open-file limit is lower (LimitNOFILE in the unit)",
+            metadata: [
+                "wanted": "\(limits.maxConnections)", "allowed": "\(allowed)",
+            ]
+        )
     }
     return allowed
 }

@@ -75,13 +75,14 @@ enum DemoData {
         if state.isTerminal {
             let ranFor = Double(600 + random.next(upTo: 5 * 3_600))
             job.endTime = min(now.addingTimeInterval(-60), start.addingTimeInterval(ranFor))
-            job.exitCode = switch state {
-            case .completed: 0
-            case .failed: [1, 2, 3][number % 3]
-            case .outOfMemory: 137
-            case .cancelled, .timeout, .nodeFail, .preempted: 0
-            default: nil
-            }
+            job.exitCode =
+                switch state {
+                case .completed: 0
+                case .failed: [1, 2, 3][number % 3]
+                case .outOfMemory: 137
+                case .cancelled, .timeout, .nodeFail, .preempted: 0
+                default: nil
+                }
         }
         let samples = makeSamples(for: job, gpus: gpus, until: job.endTime ?? now, random: &random)
         return (job, samples)
@@ -99,13 +100,15 @@ enum DemoData {
             let wobble = 1 + 0.08 * sin(step / 2)
             let cpu = min(Double(cpus) * 100, Double(cpus) * 100 * efficiency * ramp * wobble)
             let memoryShare = job.state == .outOfMemory ? min(1, 0.4 + step * 0.05) : 0.3 + 0.3 * efficiency * ramp
-            samples.append(MetricSample(
-                jobID: job.id,
-                time: time,
-                cpuUsage: (cpu * 10).rounded() / 10,
-                memoryBytes: Int64(Double(memory) * memoryShare),
-                gpuUsage: gpus > 0 ? min(100, ((60 + 35 * efficiency * wobble) * ramp * 10).rounded() / 10) : nil
-            ))
+            samples.append(
+                MetricSample(
+                    jobID: job.id,
+                    time: time,
+                    cpuUsage: (cpu * 10).rounded() / 10,
+                    memoryBytes: Int64(Double(memory) * memoryShare),
+                    gpuUsage: gpus > 0 ? min(100, ((60 + 35 * efficiency * wobble) * ramp * 10).rounded() / 10) : nil
+                )
+            )
             time = time.addingTimeInterval(sampleInterval)
             step += 1
         }

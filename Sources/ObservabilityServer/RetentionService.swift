@@ -1,12 +1,13 @@
+import BackgroundWork
+public import Logging
+public import ObservabilityCore
+public import ServiceLifecycle
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-import BackgroundWork
-public import Logging
-public import ObservabilityCore
-public import ServiceLifecycle
 
 /// Deletes samples older than the retention period: once at start, then every interval.
 ///

@@ -1,9 +1,9 @@
-public import Logging
-import ObservabilityCore
 import CurlTransport
 import Hummingbird
 import LocalFiles
+public import Logging
 import NodeAgent
+import ObservabilityCore
 import SlurmBridge
 import StorageBackends
 
@@ -39,7 +39,7 @@ private func closing<Built>(_ store: any JobStore, ifThrows build: () throws -> 
 /// process) on `PORT`. Needs no database.
 public func runCollectorAgent(configuration: ServerConfiguration, logger: Logger) async throws {
     guard let url = configuration.serviceURL,
-          let client = CurlClient.forURL(url, token: configuration.serviceToken, caFile: configuration.serviceCAFile)
+        let client = CurlClient.forURL(url, token: configuration.serviceToken, caFile: configuration.serviceCAFile)
     else {
         throw ConfigurationError(
             variable: "HPC_OBS_URL",
@@ -70,15 +70,17 @@ public func runCollectorAgent(configuration: ServerConfiguration, logger: Logger
     }
     let interval = Duration.seconds(configuration.collectSeconds)
     let slurm = SlurmSession(configPath: configuration.slurmConfigPath)
-    application.addServices(CollectorService(
-        sink: HTTPCollectorSink(client: client, capacity: configuration.collectorBufferSamples, interval: interval, logger: logger),
-        processes: SlurmStepProcesses(slurm: slurm),
-        allocations: SlurmJobAllocations(slurm: slurm),
-        node: node,
-        interval: interval,
-        metricsFactory: serviceMetrics.registry,
-        logger: logger
-    ))
+    application.addServices(
+        CollectorService(
+            sink: HTTPCollectorSink(client: client, capacity: configuration.collectorBufferSamples, interval: interval, logger: logger),
+            processes: SlurmStepProcesses(slurm: slurm),
+            allocations: SlurmJobAllocations(slurm: slurm),
+            node: node,
+            interval: interval,
+            metricsFactory: serviceMetrics.registry,
+            logger: logger
+        )
+    )
     try await application.runService()
     logger.info("hpc-obs collector agent stopped")
 }

@@ -1,9 +1,9 @@
-import Foundation
 public import EventTransport
-public import SlurmBridge
+import Foundation
 public import Logging
 public import MetricsExposition
 public import ObservabilityCore
+public import SlurmBridge
 
 /// Everything `hpc-obs-server` reads from its environment, validated once at start-up.
 ///
@@ -200,7 +200,11 @@ public struct ServerConfiguration: Sendable, Hashable {
         case (nil, let key?):
             throw ConfigurationError(variable: "TLS_CERT_FILE", value: "", accepted: "the certificate chain (PEM) that goes with TLS_KEY_FILE=\(key)")
         case (let certificate?, nil):
-            throw ConfigurationError(variable: "TLS_KEY_FILE", value: "", accepted: "the private key (PEM) that goes with TLS_CERT_FILE=\(certificate)")
+            throw ConfigurationError(
+                variable: "TLS_KEY_FILE",
+                value: "",
+                accepted: "the private key (PEM) that goes with TLS_CERT_FILE=\(certificate)"
+            )
         }
         serviceToken = nil
         if let path = value("HPC_OBS_TOKEN_FILE") {
@@ -220,7 +224,8 @@ public struct ServerConfiguration: Sendable, Hashable {
                     throw ConfigurationError(
                         variable: "METRICS_JOB_LABELS",
                         value: names,
-                        accepted: "a comma-separated list of \(JobMetricsConfiguration.Label.allCases.map(\.rawValue).joined(separator: ", ")) (job_id is always kept)"
+                        accepted:
+                            "a comma-separated list of \(JobMetricsConfiguration.Label.allCases.map(\.rawValue).joined(separator: ", ")) (job_id is always kept)"
                     )
                 }
                 jobLabels.append(label)

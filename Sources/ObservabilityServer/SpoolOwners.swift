@@ -1,7 +1,8 @@
+import EventTransport
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import EventTransport
 
 /// Whose spooled files the server replays.
 enum SpoolOwners {

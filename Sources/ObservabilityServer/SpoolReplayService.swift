@@ -1,14 +1,15 @@
+import BackgroundWork
 import CoreMetrics
+import EventTransport
+import Logging
+import ObservabilityCore
+import ServiceLifecycle
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import BackgroundWork
-import EventTransport
-import Logging
-import ObservabilityCore
-import ServiceLifecycle
 
 /// Replays the events this host's hooks spooled while the store or the server was down: at
 /// start, then every interval. Controller-side hooks write to the store directly and spool
@@ -66,17 +67,24 @@ struct SpoolReplayService: Service {
         unsafe.record(census.unsafe)
         unreadable.record(census.unreadable)
         if (census.unsafe, census.unreadable) != (previous.unsafe, previous.unreadable), census.unsafe > 0 || census.unreadable > 0 {
-            logger.warning("spool entries passed over", metadata: [
-                "spool": "\(spool.directory)",
-                "unsafe": "\(census.unsafe)",
-                "unreadable": "\(census.unreadable)",
-                "hint": "unsafe entries are links, FIFOs or files of users other than root, this service's and slurm; unreadable ones need the group read bit",
-            ])
+            logger.warning(
+                "spool entries passed over",
+                metadata: [
+                    "spool": "\(spool.directory)",
+                    "unsafe": "\(census.unsafe)",
+                    "unreadable": "\(census.unreadable)",
+                    "hint":
+                        "unsafe entries are links, FIFOs or files of users other than root, this service's and slurm; unreadable ones need the group read bit",
+                ]
+            )
         }
         if report.delivered > 0 || !report.rejected.isEmpty {
-            logger.info("replayed spooled events", metadata: [
-                "spool": "\(spool.directory)", "delivered": "\(report.delivered)", "rejected": "\(report.rejected.count)",
-            ])
+            logger.info(
+                "replayed spooled events",
+                metadata: [
+                    "spool": "\(spool.directory)", "delivered": "\(report.delivered)", "rejected": "\(report.rejected.count)",
+                ]
+            )
         }
         for rejection in report.rejected {
             logger.warning("spooled event refused and moved to rejected/", metadata: ["event": "\(rejection)"])

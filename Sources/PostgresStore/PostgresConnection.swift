@@ -1,11 +1,12 @@
 import CLibPQ
+import ObservabilityCore
+import SQLJobStore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ObservabilityCore
-import SQLJobStore
 
 /// One connection to PostgreSQL through libpq's synchronous API.
 ///
@@ -195,7 +196,7 @@ final class PostgresConnection: SQLConnection {
 
     private static func withCStringArray<Result>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> Result) -> Result {
         let copies = strings.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
+        defer { for copy in copies { free(copy) } }
         return body(copies.map { UnsafePointer($0) } + [nil])
     }
 }

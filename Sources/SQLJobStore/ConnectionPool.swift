@@ -74,7 +74,10 @@ public final class ConnectionPool: Sendable {
         case .slot(let free): index = free
         case .closed: throw StoreError(.closed, "the store is closed")
         case .timedOut:
-            throw StoreError(.unavailable, "all \(slots.count) database connections stayed busy for \(waitTimeout); the database is slow, down or locked")
+            throw StoreError(
+                .unavailable,
+                "all \(slots.count) database connections stayed busy for \(waitTimeout); the database is slow, down or locked"
+            )
         case .cancelled: throw CancellationError()
         }
         defer { release(index) }

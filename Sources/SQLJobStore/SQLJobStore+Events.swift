@@ -1,9 +1,10 @@
+public import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-public import ObservabilityCore
 
 extension SQLJobStore {
     public func apply(_ events: [LifecycleEvent]) async throws -> [EventOutcome] {

@@ -1,9 +1,10 @@
+public import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import ObservabilityCore
 
 extension SQLJobStore {
     static let insertJobSQL = SQLBatch.insertStatement(table: "jobs", columns: JobRow.columns, rows: 1)
@@ -66,7 +67,8 @@ extension SQLJobStore {
         let filterBinds = parameters.values
         let limitPlaceholder = parameters.add(.integer(Int64(page.limit)))
         let offsetPlaceholder = parameters.add(.integer(Int64(page.offset)))
-        let pageSQL = "SELECT \(JobRow.selectList) FROM jobs\(whereClause) ORDER BY submit_time_us DESC, id DESC LIMIT \(limitPlaceholder) OFFSET \(offsetPlaceholder)"
+        let pageSQL =
+            "SELECT \(JobRow.selectList) FROM jobs\(whereClause) ORDER BY submit_time_us DESC, id DESC LIMIT \(limitPlaceholder) OFFSET \(offsetPlaceholder)"
         let pageBinds = parameters.values
         let limit = page.limit
         return try await read { connection in

@@ -1,14 +1,16 @@
+public import Logging
+import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-public import Logging
-import ObservabilityCore
 
 extension SQLJobStore {
     /// A store whose schema is at this build's version; closed again when migration fails.
-    public static func migrated(dialect: any SQLDialect, writers: ConnectionPool, readers: ConnectionPool, logger: Logger) async throws -> SQLJobStore {
+    public static func migrated(dialect: any SQLDialect, writers: ConnectionPool, readers: ConnectionPool, logger: Logger) async throws -> SQLJobStore
+    {
         let store = SQLJobStore(dialect: dialect, writers: writers, readers: readers, logger: logger)
         do {
             try await store.migrate()

@@ -1,9 +1,10 @@
+public import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import ObservabilityCore
 
 extension SQLJobStore {
     static let sampleColumns = ["job_id", "time_us", "cpu_usage", "memory_bytes", "gpu_usage", "node"]

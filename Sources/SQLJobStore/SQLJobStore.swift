@@ -1,10 +1,11 @@
+public import Logging
+public import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-public import Logging
-public import ObservabilityCore
 
 /// The ``JobStore`` written once over ``SQLConnection``, for every SQL backend.
 ///

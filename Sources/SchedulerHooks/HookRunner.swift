@@ -1,5 +1,8 @@
 import CHookWatchdog
 import EventTransport
+import LocalFiles
+import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -8,8 +11,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import LocalFiles
-import ObservabilityCore
 
 /// What the hook executables do: read the settings, turn the scheduler's environment (Slurm)
 /// or arguments (PBS) into an event, deliver it, spool it on any failure, replay older
@@ -99,7 +100,9 @@ public enum HookRunner {
             let report = await SpoolReplayer(spool: spool, delivery: delivery).replay(until: deadline - .milliseconds(200))
             problems += report.rejected.map { "spooled event rejected and moved to rejected/: \($0)" }
             if report.unsafe > 0 {
-                problems.append("\(report.unsafe) entries in \(settings.spoolDirectory) are not regular files of root or this user (links, FIFOs, files of other users) and were left alone")
+                problems.append(
+                    "\(report.unsafe) entries in \(settings.spoolDirectory) are not regular files of root or this user (links, FIFOs, files of other users) and were left alone"
+                )
             }
             if report.unreadable > 0 {
                 problems.append("\(report.unreadable) spooled events in \(settings.spoolDirectory) cannot be read by this user")

@@ -82,7 +82,9 @@ public struct HookSettings: Sendable, Hashable {
         if let text = value("HPC_OBS_PBS_FLAVOR") {
             pbsFlavor = PBSFlavor.allCases.first { $0.rawValue.lowercased() == text.lowercased() }
             if pbsFlavor == nil {
-                problems.append("HPC_OBS_PBS_FLAVOR='\(text)' is not \(PBSFlavor.allCases.map(\.rawValue).joined(separator: " or ")); telling by the arguments")
+                problems.append(
+                    "HPC_OBS_PBS_FLAVOR='\(text)' is not \(PBSFlavor.allCases.map(\.rawValue).joined(separator: " or ")); telling by the arguments"
+                )
             }
         }
         let settings = HookSettings(

@@ -19,9 +19,9 @@ public enum SettingsFile {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("export ") { line = line.dropFirst("export ".count).trimmingWhitespace() }
             guard let equals = line.firstIndex(of: "="),
-                  case let key = line[..<equals].trimmingWhitespace(),
-                  !key.isEmpty,
-                  key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+                case let key = line[..<equals].trimmingWhitespace(),
+                !key.isEmpty,
+                key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
             else {
                 problems.append(Problem(line: index + 1, text: String(rawLine)))
                 continue

@@ -2,6 +2,7 @@ import CSlurm
 import LocalFiles
 import SchedulerFormats
 public import SlurmPolling
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -144,7 +145,7 @@ public final class SlurmController {
         defer { slurm_free_job_info_msg(message) }
         // For an array's own id slurmctld may answer with every task: take the record asked for.
         guard let records = message.pointee.job_array,
-              let job = (0..<Int(message.pointee.record_count)).lazy.map({ records[$0] }).first(where: { $0.job_id == jobID })
+            let job = (0..<Int(message.pointee.record_count)).lazy.map({ records[$0] }).first(where: { $0.job_id == jobID })
         else { return nil }
         guard let nodes = Self.string(job.nodes), let hosts = try? SlurmHostlist.expand(nodes), let index = hosts.firstIndex(of: node) else {
             return nil

@@ -20,16 +20,18 @@ public final class SlurmSession: Sendable {
     public func run<Result: Sendable>(_ body: @escaping @Sendable (SlurmController) throws(SlurmError) -> Result) async throws(SlurmError) -> Result {
         let outcome: Swift.Result<Result, SlurmError> = await withCheckedContinuation { continuation in
             queue.async {
-                continuation.resume(returning: Swift.Result { () throws(SlurmError) in
-                    let controller: SlurmController
-                    if let open = self.controller {
-                        controller = open
-                    } else {
-                        controller = try SlurmController(configPath: self.configPath)
-                        self.controller = controller
+                continuation.resume(
+                    returning: Swift.Result { () throws(SlurmError) in
+                        let controller: SlurmController
+                        if let open = self.controller {
+                            controller = open
+                        } else {
+                            controller = try SlurmController(configPath: self.configPath)
+                            self.controller = controller
+                        }
+                        return try body(controller)
                     }
-                    return try body(controller)
-                })
+                )
             }
         }
         return try outcome.get()
@@ -41,7 +43,10 @@ extension SlurmSession: SlurmJobSource {
         try await run { $0.clusterName }
     }
 
-    public func loadJobs(changedSince lastUpdate: Int, isUnchanged: @escaping @Sendable (UInt32, Int) -> Bool) async throws(SlurmError) -> SlurmJobsLoad {
+    public func loadJobs(
+        changedSince lastUpdate: Int,
+        isUnchanged: @escaping @Sendable (UInt32, Int) -> Bool
+    ) async throws(SlurmError) -> SlurmJobsLoad {
         try await run { controller throws(SlurmError) in try controller.loadJobs(changedSince: lastUpdate, isUnchanged: isUnchanged) }
     }
 }

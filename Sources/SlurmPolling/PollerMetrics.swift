@@ -1,5 +1,6 @@
 import CoreMetrics
 import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,10 +1,11 @@
+public import ObservabilityCore
+import SchedulerFormats
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import ObservabilityCore
-import SchedulerFormats
 
 /// Turns what slurmctld says about a job into the lifecycle event that brings the store up to
 /// date. The same job in the same state always maps to the same event id, so polling the same

@@ -1,13 +1,14 @@
+import BackgroundWork
 public import CoreMetrics
+public import Logging
+public import ObservabilityCore
+public import ServiceLifecycle
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-public import Logging
-public import ObservabilityCore
-public import ServiceLifecycle
-import BackgroundWork
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,9 +63,13 @@ public final class SlurmPoller: Service, Sendable {
                 if !opened {
                     let cluster = try await source.clusterName()
                     opened = true
-                    logger.info("Slurm poller on", metadata: [
-                        "slurmConf": "\(source.configPath)", "interval": "\(interval)", "cluster": "\(cluster ?? "-")", "triesBefore": "\(failures)",
-                    ])
+                    logger.info(
+                        "Slurm poller on",
+                        metadata: [
+                            "slurmConf": "\(source.configPath)", "interval": "\(interval)", "cluster": "\(cluster ?? "-")",
+                            "triesBefore": "\(failures)",
+                        ]
+                    )
                     failures = 0
                 }
                 let rpc = try await pollOnce()
@@ -79,9 +84,12 @@ public final class SlurmPoller: Service, Sendable {
                     if opened {
                         logger.error("cannot read jobs from slurmctld; backing off", metadata: ["error": "\(error)", "failedCycles": "\(failures)"])
                     } else {
-                        logger.warning("Slurm poller waiting: cannot open libslurm yet; trying again with back-off", metadata: [
-                            "slurmConf": "\(source.configPath)", "error": "\(error)", "tries": "\(failures)",
-                        ])
+                        logger.warning(
+                            "Slurm poller waiting: cannot open libslurm yet; trying again with back-off",
+                            metadata: [
+                                "slurmConf": "\(source.configPath)", "error": "\(error)", "tries": "\(failures)",
+                            ]
+                        )
                     }
                 }
                 return Self.backOff(interval: interval, failures: failures)
@@ -143,9 +151,12 @@ public final class SlurmPoller: Service, Sendable {
                         // memory request past 1 EiB) costs that value, not the job.
                         let (event, dropped) = mapped.keepingValidFields()
                         if !dropped.isEmpty, state.isNew(event) {
-                            logger.notice("left out what the store would refuse from a job slurmctld reported", metadata: [
-                                "jobId": "\(event.jobID)", "fields": "\(dropped.map(\.description).joined(separator: "; "))",
-                            ])
+                            logger.notice(
+                                "left out what the store would refuse from a job slurmctld reported",
+                                metadata: [
+                                    "jobId": "\(event.jobID)", "fields": "\(dropped.map(\.description).joined(separator: "; "))",
+                                ]
+                            )
                         }
                         seen.insert(event.jobID)
                         if state.isNew(event) { events.append(event) }
@@ -223,16 +234,18 @@ public final class SlurmPoller: Service, Sendable {
             "closing jobs slurmctld no longer knows, whose end was never seen",
             metadata: ["count": "\(vanished.count)", "first": "\(vanished[0].id)"]
         )
-        try await apply(vanished.map { job in
-            LifecycleEvent(
-                id: "slurm-poll:\(job.id):vanished:\(Int64(now.timeIntervalSince1970))",
-                jobID: job.id,
-                kind: .ended,
-                time: now,
-                user: job.user,
-                finalState: .failed
-            )
-        })
+        try await apply(
+            vanished.map { job in
+                LifecycleEvent(
+                    id: "slurm-poll:\(job.id):vanished:\(Int64(now.timeIntervalSince1970))",
+                    jobID: job.id,
+                    kind: .ended,
+                    time: now,
+                    user: job.user,
+                    finalState: .failed
+                )
+            }
+        )
     }
 
     /// `123` or `120_2`: jobs the poller may close. Jobs made through the API keep their own ids.

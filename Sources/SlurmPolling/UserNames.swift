@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// User names for the uids slurmctld reports without one, from the name service, cached:
 /// a lookup can go to LDAP, and a cluster has far fewer users than jobs.

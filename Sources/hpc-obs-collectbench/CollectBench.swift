@@ -43,7 +43,9 @@ struct CollectBench: ParsableCommand {
             _ = tracker.samples(from: read, at: Date(timeIntervalSince1970: Double(cycle) * 30), node: "bench")
         }
         let perCycle = (Self.cpuSeconds() - before) / Double(cycles)
-        print(#"{"source": "\#(usage.name)", "jobs": \#(readings), "cpuMsPerCycle": \#(perCycle * 1_000), "percentOfOneCoreAt30s": \#(perCycle / 30 * 100)}"#)
+        print(
+            #"{"source": "\#(usage.name)", "jobs": \#(readings), "cpuMsPerCycle": \#(perCycle * 1_000), "percentOfOneCoreAt30s": \#(perCycle / 30 * 100)}"#
+        )
     }
 
     /// User and system CPU time of this process so far.

@@ -1,7 +1,8 @@
+import SchedulerHooks
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import SchedulerHooks
 
 /// Slurm's `Epilog=` / `EpilogSlurmctld=` and PBS's `epilogue`: records the job's end (with
 /// PBS, what it used) and always exits 0.
@@ -9,6 +10,13 @@ import SchedulerHooks
 @main
 enum HPCObsEpilog {
     static func main() async {
-        exit(await HookRunner.run(role: .epilog, arguments: Array(CommandLine.arguments.dropFirst()), environment: HookEnvironment.current(), opener: PlainHTTPOpener()))
+        exit(
+            await HookRunner.run(
+                role: .epilog,
+                arguments: Array(CommandLine.arguments.dropFirst()),
+                environment: HookEnvironment.current(),
+                opener: PlainHTTPOpener()
+            )
+        )
     }
 }

@@ -1,8 +1,9 @@
+import HookDelivery
+import SchedulerHooks
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import HookDelivery
-import SchedulerHooks
 
 /// `hpc-obs-hook prolog|epilog [PBS arguments…]`: the hook with every way out (https through
 /// libcurl, the store itself). `hpc-obs-prolog` and `hpc-obs-epilog` hand over to it when

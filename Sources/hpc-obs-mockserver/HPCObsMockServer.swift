@@ -47,13 +47,15 @@ struct HPCObsMockServer: AsyncParsableCommand {
                 for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
                 let reply: MockResponder.Reply
                 if let body = try? await request.body.collect(upTo: MockResponder.maxBodyBytes) {
-                    reply = responder.respond(to: MockResponder.Request(
-                        method: request.method.rawValue,
-                        path: request.uri.path,
-                        query: query,
-                        headers: headers,
-                        body: Array(buffer: body)
-                    ))
+                    reply = responder.respond(
+                        to: MockResponder.Request(
+                            method: request.method.rawValue,
+                            path: request.uri.path,
+                            query: query,
+                            headers: headers,
+                            body: Array(buffer: body)
+                        )
+                    )
                 } else {
                     reply = responder.payloadTooLarge()
                 }

@@ -1,7 +1,8 @@
+import SchedulerHooks
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import SchedulerHooks
 
 /// Slurm's `Prolog=` / `PrologSlurmctld=` and PBS's `prologue`: records the job's start and
 /// always exits 0.
@@ -9,6 +10,13 @@ import SchedulerHooks
 @main
 enum HPCObsProlog {
     static func main() async {
-        exit(await HookRunner.run(role: .prolog, arguments: Array(CommandLine.arguments.dropFirst()), environment: HookEnvironment.current(), opener: PlainHTTPOpener()))
+        exit(
+            await HookRunner.run(
+                role: .prolog,
+                arguments: Array(CommandLine.arguments.dropFirst()),
+                environment: HookEnvironment.current(),
+                opener: PlainHTTPOpener()
+            )
+        )
     }
 }

@@ -25,10 +25,12 @@ struct HPCObsServer: AsyncParsableCommand {
     @Flag(help: "Fill the store with a demo cluster at start (idempotent: existing demo jobs stay as they are).")
     var seedDemo = false
 
-    @Flag(help: """
-        Run as a node agent: sample the jobs on this node and send them to the service at \
-        HPC_OBS_URL (token from HPC_OBS_TOKEN_FILE), buffering while it is unreachable. No database.
-        """)
+    @Flag(
+        help: """
+            Run as a node agent: sample the jobs on this node and send them to the service at \
+            HPC_OBS_URL (token from HPC_OBS_TOKEN_FILE), buffering while it is unreachable. No database.
+            """
+    )
     var collectorOnly = false
 
     func run() async throws {

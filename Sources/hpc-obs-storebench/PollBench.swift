@@ -46,7 +46,9 @@ extension StoreBench {
             let jobs = try await store.listJobs(JobFilter(), page: try JobPage(limit: 0)).total
             await store.close()
             func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-            print(#"{"jobsRecorded": \#(jobs), "firstCycleMs": \#(first), "fullCycleMs": \#(median(full)), "unchangedCycleMs": \#(median(unchanged))}"#)
+            print(
+                #"{"jobsRecorded": \#(jobs), "firstCycleMs": \#(first), "fullCycleMs": \#(median(full)), "unchangedCycleMs": \#(median(unchanged))}"#
+            )
         }
     }
 }

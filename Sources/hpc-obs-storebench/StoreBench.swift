@@ -63,7 +63,15 @@ extension StoreBench {
             let configuration = try database.configuration()
             let store = try await JobStoreFactory.open(configuration, logger: Logger(label: "storebench"))
             do {
-                let job = Job(id: self.job, user: "bench", nodes: ["node-0"], state: .running, requestedCPUs: 128, submitTime: Date(), startTime: Date())
+                let job = Job(
+                    id: self.job,
+                    user: "bench",
+                    nodes: ["node-0"],
+                    state: .running,
+                    requestedCPUs: 128,
+                    submitTime: Date(),
+                    startTime: Date()
+                )
                 do {
                     _ = try await store.createJob(job)
                 } catch let error as StoreError where error.code == .conflict {}
@@ -79,7 +87,9 @@ extension StoreBench {
                 }
                 let seconds = elapsed.seconds
                 let backend = if case .sqlite = configuration { "sqlite" } else { "postgres" }
-                print(#"{"backend":"\#(backend)","batch":\#(batch),"samples":\#(samples),"seconds":\#(seconds),"samplesPerSecond":\#(Int(Double(samples) / seconds))}"#)
+                print(
+                    #"{"backend":"\#(backend)","batch":\#(batch),"samples":\#(samples),"seconds":\#(seconds),"samplesPerSecond":\#(Int(Double(samples) / seconds))}"#
+                )
             } catch {
                 await store.close()
                 throw error
@@ -104,8 +114,15 @@ extension StoreBench {
                 let end = min(start + 1_000, jobs)
                 let events = (start..<end).map { index in
                     LifecycleEvent(
-                        id: "seed-\(index)", jobID: "\(1_000_000 + index)", kind: .started, time: now, user: "user\(index % 50)",
-                        nodes: ["cn\(index % 2_000)"], partition: index.isMultiple(of: 3) ? "gpu" : "batch", cluster: "bench", requestedCPUs: 32
+                        id: "seed-\(index)",
+                        jobID: "\(1_000_000 + index)",
+                        kind: .started,
+                        time: now,
+                        user: "user\(index % 50)",
+                        nodes: ["cn\(index % 2_000)"],
+                        partition: index.isMultiple(of: 3) ? "gpu" : "batch",
+                        cluster: "bench",
+                        requestedCPUs: 32
                     )
                 }
                 _ = try await store.apply(events)
@@ -119,7 +136,14 @@ extension StoreBench {
             let cpu = Double(index % 3_200) / 1.5
             let memory = Int64(index % 64 + 1) << 30
             let gpu: Double? = index.isMultiple(of: 2) ? Double(index % 100) : nil
-            return MetricSample(jobID: "\(1_000_000 + index)", time: now, cpuUsage: cpu, memoryBytes: memory, gpuUsage: gpu, node: "cn\(index % 2_000)")
+            return MetricSample(
+                jobID: "\(1_000_000 + index)",
+                time: now,
+                cpuUsage: cpu,
+                memoryBytes: memory,
+                gpuUsage: gpu,
+                node: "cn\(index % 2_000)"
+            )
         }
     }
 
@@ -139,7 +163,8 @@ extension StoreBench {
                 let sample = BenchRows.sample(job: job, index: index, offset: offset)
                 let micros = Int64((sample.time.timeIntervalSince1970 * 1_000_000).rounded())
                 let gpu = sample.gpuUsage.map { String($0) } ?? "NULL"
-                out += "INSERT INTO samples (job_id, time_us, cpu_usage, memory_bytes, gpu_usage, node) VALUES ('\(job)', \(micros), \(sample.cpuUsage), \(sample.memoryBytes), \(gpu), '\(sample.node ?? "")');\n"
+                out +=
+                    "INSERT INTO samples (job_id, time_us, cpu_usage, memory_bytes, gpu_usage, node) VALUES ('\(job)', \(micros), \(sample.cpuUsage), \(sample.memoryBytes), \(gpu), '\(sample.node ?? "")');\n"
             }
             out += "COMMIT;\n"
             FileHandle.standardOutput.write(Data(out.utf8))

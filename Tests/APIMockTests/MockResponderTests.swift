@@ -58,10 +58,14 @@ struct MockResponderTests {
         let operation = try #require(Self.spec.operations.first { $0.operationID == "postEvents" })
         let examples = try #require(operation.responses["200"]?["content"]?["application/json"]?["examples"]?.object)
         for name in examples.keys {
-            let reply = responder.respond(to: MockResponder.Request(
-                method: "POST", path: "/v1/events", headers: ["content-type": "application/json", "prefer": "example=\(name)"],
-                body: request(for: operation).body
-            ))
+            let reply = responder.respond(
+                to: MockResponder.Request(
+                    method: "POST",
+                    path: "/v1/events",
+                    headers: ["content-type": "application/json", "prefer": "example=\(name)"],
+                    body: request(for: operation).body
+                )
+            )
             let body = try JSONDecoder().decode(JSONValue.self, from: Data(reply.body))
             #expect(body == Self.spec.resolve(try #require(examples[name]))["value"])
         }
@@ -69,7 +73,8 @@ struct MockResponderTests {
 
     @Test func invalidRequestsGetTheSpecsProblemNotAnExample() {
         func status(_ method: String, _ path: String, query: [String: String] = [:], body: String? = nil, type: String = "application/json") -> Int {
-            responder.respond(to: .init(method: method, path: path, query: query, headers: ["content-type": type], body: Array((body ?? "").utf8))).status
+            responder.respond(to: .init(method: method, path: path, query: query, headers: ["content-type": type], body: Array((body ?? "").utf8)))
+                .status
         }
         #expect(status("GET", "/v1/jobs", query: ["limit": "many"]) == 400)
         #expect(status("GET", "/v1/jobs", query: ["limit": "5000"]) == 400)

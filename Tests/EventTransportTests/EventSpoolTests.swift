@@ -1,6 +1,6 @@
+import EventTransport
 import Foundation
 import ObservabilityCore
-import EventTransport
 import Testing
 
 @Suite("Event spool and wire format")
@@ -11,10 +11,23 @@ struct EventSpoolTests {
     }
 
     let event = LifecycleEvent(
-        id: "slurm:7:epilog_slurmctld", jobID: "7", kind: .ended, time: Date(timeIntervalSince1970: 1_780_000_000.25),
-        user: "ünï", nodes: ["a", "b"], finalState: .cancelled, exitCode: 143, name: "quote \" and \\ back",
-        partition: "p", account: "acct", cluster: "c", requestedCPUs: 4, requestedMemoryBytes: 3 << 30, requestedGPUs: 1,
-        submitTime: Date(timeIntervalSince1970: 1_779_999_000), startTime: Date(timeIntervalSince1970: 1_779_999_500)
+        id: "slurm:7:epilog_slurmctld",
+        jobID: "7",
+        kind: .ended,
+        time: Date(timeIntervalSince1970: 1_780_000_000.25),
+        user: "ünï",
+        nodes: ["a", "b"],
+        finalState: .cancelled,
+        exitCode: 143,
+        name: "quote \" and \\ back",
+        partition: "p",
+        account: "acct",
+        cluster: "c",
+        requestedCPUs: 4,
+        requestedMemoryBytes: 3 << 30,
+        requestedGPUs: 1,
+        submitTime: Date(timeIntervalSince1970: 1_779_999_000),
+        startTime: Date(timeIntervalSince1970: 1_779_999_500)
     )
 
     @Test func theWireFormatRoundTripsEveryField() throws {
@@ -72,8 +85,12 @@ struct EventSpoolTests {
         }
         #expect(decode(#","exitCode":1e30"#) == nil)
         #expect(decode(#","requestedCpus":9223372036854775808"#) == nil)
-        #expect(EventWireFormat.decode(Array(#"{"eventId":"e","jobId":"1","kind":"started","time":"300000-01-01T00:00:00Z","user":"u"}"#.utf8)) == nil)
-        let far = try #require(EventWireFormat.decode(Array(#"{"eventId":"e","jobId":"1","kind":"started","time":"9999-01-01T00:00:00Z","user":"u"}"#.utf8)))
+        #expect(
+            EventWireFormat.decode(Array(#"{"eventId":"e","jobId":"1","kind":"started","time":"300000-01-01T00:00:00Z","user":"u"}"#.utf8)) == nil
+        )
+        let far = try #require(
+            EventWireFormat.decode(Array(#"{"eventId":"e","jobId":"1","kind":"started","time":"9999-01-01T00:00:00Z","user":"u"}"#.utf8))
+        )
         #expect(throws: ValidationError.self) { try far.validate() }
     }
 

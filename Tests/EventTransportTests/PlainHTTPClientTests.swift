@@ -19,7 +19,9 @@ struct PlainHTTPClientTests {
     }
 
     @Test func readsTheStatusAndTheStartOfTheBody() throws {
-        #expect(try PlainHTTPClient.answer(Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}".utf8), url: "u") == HTTPAnswer(status: 200, body: "{}"))
+        #expect(
+            try PlainHTTPClient.answer(Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}".utf8), url: "u") == HTTPAnswer(status: 200, body: "{}")
+        )
         #expect(try PlainHTTPClient.answer(Array("HTTP/1.1 401 Unauthorized\r\n\r\n".utf8), url: "u").status == 401)
         #expect(throws: DeliveryError.retryable("u did not answer HTTP: 'SSH-2.0-OpenSSH'")) {
             try PlainHTTPClient.answer(Array("SSH-2.0-OpenSSH\r\n".utf8), url: "u")

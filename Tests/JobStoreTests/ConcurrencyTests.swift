@@ -1,8 +1,8 @@
 import Foundation
 import ObservabilityCore
 import SQLJobStore
-import Testing
 import TestSupport
+import Testing
 
 /// Several writers on one database lose nothing: hooks and the server share a SQLite file,
 /// and replicas share a PostgreSQL pool.
@@ -14,7 +14,10 @@ struct ConcurrencyTests {
         let perWriter = 20_000
         // Both processes start on a fresh file: they race on creating the schema, too.
         async let first = StoreBenchProcess.run(["append", "--job", "shared", "--samples", "\(perWriter)", "--batch", "50"], databasePath: path)
-        async let second = StoreBenchProcess.run(["append", "--job", "shared", "--samples", "\(perWriter)", "--batch", "50", "--offset", "\(perWriter)"], databasePath: path)
+        async let second = StoreBenchProcess.run(
+            ["append", "--job", "shared", "--samples", "\(perWriter)", "--batch", "50", "--offset", "\(perWriter)"],
+            databasePath: path
+        )
         let results = try await [first, second]
         for result in results {
             #expect(result.status == 0, "writer failed: \(result.standardError)")

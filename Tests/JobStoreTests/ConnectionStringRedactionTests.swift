@@ -25,8 +25,14 @@ struct ConnectionStringRedactionTests {
     }
 
     @Test func whatIsNotSecretIsKeptAndQuotedAsLibpqReadsIt() {
-        #expect(DatabaseConfiguration.postgres(connectionString: "postgres://hpc@db:5432/hpc").redactedDescription == "postgres:user=hpc dbname=hpc host=db port=5432")
-        #expect(DatabaseConfiguration.postgres(connectionString: "host=db application_name='a b'").redactedDescription == "postgres:host=db application_name='a b'")
+        #expect(
+            DatabaseConfiguration.postgres(connectionString: "postgres://hpc@db:5432/hpc").redactedDescription
+                == "postgres:user=hpc dbname=hpc host=db port=5432"
+        )
+        #expect(
+            DatabaseConfiguration.postgres(connectionString: "host=db application_name='a b'").redactedDescription
+                == "postgres:host=db application_name='a b'"
+        )
         #expect(DatabaseConfiguration.sqlite(path: "/var/lib/hpc-obs/jobs.db").redactedDescription == "sqlite:/var/lib/hpc-obs/jobs.db")
     }
 

@@ -34,7 +34,14 @@ func makeJob(
     )
 }
 
-func sample(_ jobID: String, _ seconds: Double, cpu: Double = 50, memoryMiB: Int64 = 1024, gpu: Double? = nil, node: String? = "node-1") -> MetricSample {
+func sample(
+    _ jobID: String,
+    _ seconds: Double,
+    cpu: Double = 50,
+    memoryMiB: Int64 = 1024,
+    gpu: Double? = nil,
+    node: String? = "node-1"
+) -> MetricSample {
     MetricSample(jobID: jobID, time: at(seconds), cpuUsage: cpu, memoryBytes: memoryMiB << 20, gpuUsage: gpu, node: node)
 }
 
@@ -47,5 +54,15 @@ func event(
     finalState: JobState? = nil,
     exitCode: Int? = nil
 ) -> LifecycleEvent {
-    LifecycleEvent(id: id, jobID: job, kind: kind, time: at(seconds), user: "alice", nodes: nodes, finalState: finalState, exitCode: exitCode, partition: "batch")
+    LifecycleEvent(
+        id: id,
+        jobID: job,
+        kind: kind,
+        time: at(seconds),
+        user: "alice",
+        nodes: nodes,
+        finalState: finalState,
+        exitCode: exitCode,
+        partition: "batch"
+    )
 }

@@ -1,6 +1,7 @@
-@testable import SQLJobStore
 import Synchronization
 import Testing
+
+@testable import SQLJobStore
 
 /// Group commit in-process, with a recorded flush instead of a database: which requests share
 /// a transaction, and whose failure is whose.

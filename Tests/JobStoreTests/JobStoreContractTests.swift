@@ -1,8 +1,8 @@
 import Foundation
 import ObservabilityCore
 import SQLJobStore
-import Testing
 import TestSupport
+import Testing
 
 /// One behaviour, every backend: each test runs against SQLite and PostgreSQL alike.
 @Suite("JobStore contract")
@@ -132,7 +132,9 @@ struct JobStoreContractTests {
     @Test(arguments: TestBackend.available)
     func listFiltersAndPages(backend: TestBackend) async throws {
         let store = try await backend.makeStore().store
-        _ = try await store.createJob(makeJob("1", user: "alice", nodes: ["n1"], state: .completed, partition: "batch", submit: 0, start: 5, end: 100))
+        _ = try await store.createJob(
+            makeJob("1", user: "alice", nodes: ["n1"], state: .completed, partition: "batch", submit: 0, start: 5, end: 100)
+        )
         _ = try await store.createJob(makeJob("2", user: "bob", nodes: ["n1", "n2"], state: .running, partition: "gpu", submit: 10, start: 20))
         _ = try await store.createJob(makeJob("3", user: "alice", nodes: ["n3"], state: .running, partition: "batch", submit: 20, start: 30))
         _ = try await store.createJob(makeJob("4", user: "carol", nodes: [], state: .pending, partition: nil, submit: 30))
@@ -262,14 +264,17 @@ struct JobStoreContractTests {
         ])
         try await store.recordUsage([JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: 3, peakMemoryBytes: 20)])
         try await store.appendSamples([sample("u1", 1, cpu: 10, gpu: 0.5), sample("u1", 2, cpu: 10, gpu: 80), sample("u1", 3, cpu: 10)])
-        #expect(try await store.usage(jobID: "u1") == JobUsage(
-            nodes: [
-                JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: 3, peakMemoryBytes: 20),
-                JobUsageTotals(jobID: "u1", node: "n2", cpuSeconds: 5, peakMemoryBytes: 50),
-            ],
-            gpuSamples: 2,
-            idleGPUSamples: 1
-        ))
+        #expect(
+            try await store.usage(jobID: "u1")
+                == JobUsage(
+                    nodes: [
+                        JobUsageTotals(jobID: "u1", node: "n1", cpuSeconds: 3, peakMemoryBytes: 20),
+                        JobUsageTotals(jobID: "u1", node: "n2", cpuSeconds: 5, peakMemoryBytes: 50),
+                    ],
+                    gpuSamples: 2,
+                    idleGPUSamples: 1
+                )
+        )
         let unknown = await #expect(throws: StoreError.self) {
             try await store.recordUsage([
                 JobUsageTotals(jobID: "u1", node: "n3", cpuSeconds: 1, peakMemoryBytes: 1),

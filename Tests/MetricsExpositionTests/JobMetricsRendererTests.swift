@@ -12,7 +12,11 @@ struct JobMetricsRendererTests {
         return RunningJob(id: id, user: user, partition: "gpu", cluster: "hpc1", startTime: now.addingTimeInterval(-300), latestSample: sample)
     }
 
-    func render(_ running: [RunningJob], configuration: JobMetricsConfiguration = JobMetricsConfiguration(), format: ExpositionFormat = .prometheusText) -> (String, Int) {
+    func render(
+        _ running: [RunningJob],
+        configuration: JobMetricsConfiguration = JobMetricsConfiguration(),
+        format: ExpositionFormat = .prometheusText
+    ) -> (String, Int) {
         var writer = MetricsWriter(format: format)
         let dropped = JobMetricsRenderer(configuration: configuration).render(
             .init(running: running, countsByState: [.running: running.count, .completed: 7], jobsCreated: 12, now: now),
@@ -34,7 +38,10 @@ struct JobMetricsRendererTests {
         #expect(text.contains(#"hpc_job_state_total{state="completed"} 7"#))
         #expect(text.contains(#"hpc_job_state_total{state="out_of_memory"} 0"#))
         #expect(text.contains("# TYPE hpc_job_total counter\nhpc_job_total 12\n"))
-        for family in ["hpc_job_runtime_seconds", "hpc_job_cpu_usage_percent", "hpc_job_memory_usage_bytes", "hpc_job_gpu_usage_percent", "hpc_job_state_total", "hpc_job_total"] {
+        for family in [
+            "hpc_job_runtime_seconds", "hpc_job_cpu_usage_percent", "hpc_job_memory_usage_bytes", "hpc_job_gpu_usage_percent", "hpc_job_state_total",
+            "hpc_job_total",
+        ] {
             #expect(text.contains("# HELP \(family) "), "\(family) has HELP")
         }
     }

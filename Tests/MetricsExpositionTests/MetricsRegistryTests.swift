@@ -16,13 +16,15 @@ struct MetricsRegistryTests {
         Counter(label: "hpc_obs_things_total", dimensions: [("kind", "a")], factory: registry).increment(by: 2)
         Counter(label: "hpc_obs_things_total", dimensions: [("kind", "a")], factory: registry).increment()
         Counter(label: "hpc_obs_things_total", dimensions: [("kind", "b")], factory: registry).increment()
-        #expect(render(registry) == """
-            # HELP hpc_obs_things_total Things.
-            # TYPE hpc_obs_things_total counter
-            hpc_obs_things_total{kind="a"} 3
-            hpc_obs_things_total{kind="b"} 1
+        #expect(
+            render(registry) == """
+                # HELP hpc_obs_things_total Things.
+                # TYPE hpc_obs_things_total counter
+                hpc_obs_things_total{kind="a"} 3
+                hpc_obs_things_total{kind="b"} 1
 
-            """)
+                """
+        )
     }
 
     @Test func timersAreHistogramsInSeconds() {

@@ -19,15 +19,17 @@ struct MetricsWriterTests {
         writer.sample("hpc_job_total", Int64(42))
         writer.family("hpc_job_state_total", type: .gauge, help: "Jobs per state.")
         writer.finish()
-        #expect(text(writer) == """
-            # HELP hpc_job Jobs ever recorded.
-            # TYPE hpc_job counter
-            hpc_job_total 42
-            # HELP hpc_job_state_total Jobs per state.
-            # TYPE hpc_job_state_total gauge
-            # EOF
+        #expect(
+            text(writer) == """
+                # HELP hpc_job Jobs ever recorded.
+                # TYPE hpc_job counter
+                hpc_job_total 42
+                # HELP hpc_job_state_total Jobs per state.
+                # TYPE hpc_job_state_total gauge
+                # EOF
 
-            """)
+                """
+        )
     }
 
     @Test func labelValuesAreEscaped() {
@@ -42,7 +44,10 @@ struct MetricsWriterTests {
         #expect(text(writer).hasPrefix(#"# HELP x a "quoted" back\\slash\nnext"# + "\n"))
     }
 
-    @Test(arguments: [(75.5, "75.5"), (4096, "4096"), (0, "0"), (-2, "-2"), (1e-5, "1e-05"), (1e20, "1e+20"), (.infinity, "+Inf"), (-.infinity, "-Inf"), (.nan, "NaN")])
+    @Test(arguments: [
+        (75.5, "75.5"), (4096, "4096"), (0, "0"), (-2, "-2"), (1e-5, "1e-05"), (1e20, "1e+20"), (.infinity, "+Inf"), (-.infinity, "-Inf"),
+        (.nan, "NaN"),
+    ])
     func valuesUseThePrometheusSpellings(value: Double, expected: String) {
         var writer = MetricsWriter(format: .prometheusText)
         writer.sample("x", value)
@@ -52,17 +57,19 @@ struct MetricsWriterTests {
 
 @Suite("Content negotiation")
 struct ExpositionFormatTests {
-    @Test(arguments: [
-        (nil, ExpositionFormat.prometheusText),
-        ("", .prometheusText),
-        ("*/*", .prometheusText),
-        ("text/plain", .prometheusText),
-        ("application/openmetrics-text", .openMetrics),
-        ("application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1", .openMetrics),
-        ("application/openmetrics-text; version=0.0.1; q=0.75, text/plain; version=0.0.4; q=0.5", .prometheusText),
-        ("text/plain;q=0.9, application/openmetrics-text;q=0.5", .prometheusText),
-        ("application/json", .prometheusText),
-    ] as [(String?, ExpositionFormat)])
+    @Test(
+        arguments: [
+            (nil, ExpositionFormat.prometheusText),
+            ("", .prometheusText),
+            ("*/*", .prometheusText),
+            ("text/plain", .prometheusText),
+            ("application/openmetrics-text", .openMetrics),
+            ("application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1", .openMetrics),
+            ("application/openmetrics-text; version=0.0.1; q=0.75, text/plain; version=0.0.4; q=0.5", .prometheusText),
+            ("text/plain;q=0.9, application/openmetrics-text;q=0.5", .prometheusText),
+            ("application/json", .prometheusText),
+        ] as [(String?, ExpositionFormat)]
+    )
     func acceptPicksTheFormat(accept: String?, expected: ExpositionFormat) {
         #expect(ExpositionFormat.negotiate(accept: accept) == expected)
     }

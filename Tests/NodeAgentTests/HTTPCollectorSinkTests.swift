@@ -1,10 +1,11 @@
+import EventTransport
 import Foundation
 import Logging
 import ObservabilityCore
-@testable import NodeAgent
-import EventTransport
 import Synchronization
 import Testing
+
+@testable import NodeAgent
 
 /// A service that answers what the test says, and remembers what it was sent.
 final class ScriptedService: HTTPPoster, Sendable {
@@ -31,7 +32,9 @@ struct HTTPCollectorSinkTests {
     let t0 = Date(timeIntervalSince1970: 1_780_000_000)
 
     func samples(_ job: String, _ count: Int) -> [MetricSample] {
-        (0..<count).map { MetricSample(jobID: job, time: t0.addingTimeInterval(Double($0)), cpuUsage: 50, memoryBytes: 1 << 20, gpuUsage: nil, node: "n1") }
+        (0..<count).map {
+            MetricSample(jobID: job, time: t0.addingTimeInterval(Double($0)), cpuUsage: 50, memoryBytes: 1 << 20, gpuUsage: nil, node: "n1")
+        }
     }
 
     @Test func samplesWaitWhileTheServiceIsDownAndGoWhenItIsBack() async {

@@ -11,7 +11,12 @@ struct GPUDevicesTests {
         #expect(GPUDevices.read().isEmpty)
         var tracker = UsageTracker()
         let t0 = Date(timeIntervalSince1970: 0)
-        _ = tracker.samples(from: [JobUsageReading(jobID: "1", cpuSeconds: 0, memoryBytes: 1, gpuIndices: [0])], at: t0, node: "n", gpus: GPUDevices.read())
+        _ = tracker.samples(
+            from: [JobUsageReading(jobID: "1", cpuSeconds: 0, memoryBytes: 1, gpuIndices: [0])],
+            at: t0,
+            node: "n",
+            gpus: GPUDevices.read()
+        )
         let samples = tracker.samples(
             from: [JobUsageReading(jobID: "1", cpuSeconds: 1, memoryBytes: 1, gpuIndices: [0])],
             at: t0.addingTimeInterval(1),

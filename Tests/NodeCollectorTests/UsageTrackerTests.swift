@@ -26,6 +26,8 @@ struct UsageTrackerTests {
         _ = tracker.samples(from: [JobUsageReading(jobID: "1", cpuSeconds: 10, memoryBytes: 1)], at: t0, node: nil)
         #expect(tracker.samples(from: [JobUsageReading(jobID: "1", cpuSeconds: 4, memoryBytes: 1)], at: t0.addingTimeInterval(30), node: nil).isEmpty)
         _ = tracker.samples(from: [], at: t0.addingTimeInterval(60), node: nil)
-        #expect(tracker.samples(from: [JobUsageReading(jobID: "1", cpuSeconds: 40, memoryBytes: 1)], at: t0.addingTimeInterval(90), node: nil).isEmpty)
+        #expect(
+            tracker.samples(from: [JobUsageReading(jobID: "1", cpuSeconds: 40, memoryBytes: 1)], at: t0.addingTimeInterval(90), node: nil).isEmpty
+        )
     }
 }

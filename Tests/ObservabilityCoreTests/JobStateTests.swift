@@ -4,10 +4,12 @@ import Testing
 @Suite("Job states")
 struct JobStateTests {
     @Test func spellingsMatchTheAPI() {
-        #expect(JobState.allCases.map(\.rawValue) == [
-            "pending", "running", "suspended", "completed", "failed", "cancelled", "timeout",
-            "node_fail", "out_of_memory", "preempted",
-        ])
+        #expect(
+            JobState.allCases.map(\.rawValue) == [
+                "pending", "running", "suspended", "completed", "failed", "cancelled", "timeout",
+                "node_fail", "out_of_memory", "preempted",
+            ]
+        )
     }
 
     @Test func unknownStateNamesTheAcceptedValues() {

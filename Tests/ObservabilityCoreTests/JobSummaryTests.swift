@@ -7,8 +7,16 @@ struct JobSummaryTests {
     let start = Date(timeIntervalSince1970: 1_780_000_000)
 
     func job(cpus: Int?, memory: Int64?) -> Job {
-        Job(id: "7", user: "alice", state: .completed, requestedCPUs: cpus, requestedMemoryBytes: memory,
-            submitTime: start, startTime: start, endTime: start.addingTimeInterval(100))
+        Job(
+            id: "7",
+            user: "alice",
+            state: .completed,
+            requestedCPUs: cpus,
+            requestedMemoryBytes: memory,
+            submitTime: start,
+            startTime: start,
+            endTime: start.addingTimeInterval(100)
+        )
     }
 
     @Test func efficienciesFromTheNodesTotals() throws {
@@ -16,7 +24,9 @@ struct JobSummaryTests {
             JobUsageTotals(jobID: "7", node: "n1", cpuSeconds: 300, peakMemoryBytes: 1 << 30),
             JobUsageTotals(jobID: "7", node: "n2", cpuSeconds: 100, peakMemoryBytes: 1 << 30),
         ]
-        let summary = try #require(JobSummary(job: job(cpus: 8, memory: 8 << 30), usage: JobUsage(nodes: usage, gpuSamples: 40, idleGPUSamples: 10), now: start))
+        let summary = try #require(
+            JobSummary(job: job(cpus: 8, memory: 8 << 30), usage: JobUsage(nodes: usage, gpuSamples: 40, idleGPUSamples: 10), now: start)
+        )
         #expect(summary.cpuSeconds == 400 && summary.peakMemoryBytes == 2 << 30 && summary.elapsedSeconds == 100)
         // 400 CPU seconds of the 800 that 8 CPUs for 100 s allow; 2 GiB of 8.
         #expect(summary.cpuEfficiencyPercent == 50)

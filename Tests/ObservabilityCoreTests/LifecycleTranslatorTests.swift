@@ -6,13 +6,31 @@ import Testing
 struct LifecycleTranslatorTests {
     let t0 = Date(timeIntervalSince1970: 1_780_000_000)
 
-    func event(_ kind: LifecycleEvent.Kind, _ seconds: Double, nodes: [String] = [], finalState: JobState? = nil, exitCode: Int? = nil) -> LifecycleEvent {
-        LifecycleEvent(id: "\(kind)-\(seconds)", jobID: "77", kind: kind, time: t0.addingTimeInterval(seconds), user: "alice", nodes: nodes, finalState: finalState, exitCode: exitCode)
+    func event(
+        _ kind: LifecycleEvent.Kind,
+        _ seconds: Double,
+        nodes: [String] = [],
+        finalState: JobState? = nil,
+        exitCode: Int? = nil
+    ) -> LifecycleEvent {
+        LifecycleEvent(
+            id: "\(kind)-\(seconds)",
+            jobID: "77",
+            kind: kind,
+            time: t0.addingTimeInterval(seconds),
+            user: "alice",
+            nodes: nodes,
+            finalState: finalState,
+            exitCode: exitCode
+        )
     }
 
     @Test func submittedCreatesAPendingJob() throws {
         let change = try LifecycleTranslator.change(applying: event(.submitted, 0), to: nil)
-        guard case .create(let job) = change else { Issue.record("\(change)"); return }
+        guard case .create(let job) = change else {
+            Issue.record("\(change)")
+            return
+        }
         #expect(job.state == .pending)
         #expect(job.submitTime == t0)
     }

@@ -4,8 +4,8 @@ import HummingbirdTesting
 import NIOFoundationEssentialsCompat
 import ObservabilityCore
 import ObservabilityServer
-import TestSupport
 import SQLJobStore
+import TestSupport
 import Testing
 
 /// Runs `body` against the real router on a fresh store of `backend`.

@@ -44,12 +44,17 @@ struct HostileInputTests {
                 try await client.send(.patch, "/v1/jobs/t", json: #"{"endTime": "\#(time)"}"#).expectProblem(status, field: field("endTime"))
                 try await client.send(.post, "/v1/jobs/t/metrics", json: #"{"timestamp": "\#(time)", "cpuUsage": 1, "memoryUsageMb": 1}"#)
                     .expectProblem(status, field: field("timestamp"))
-                try await client.send(.post, "/v1/events", json: #"{"eventId": "e", "jobId": "ev", "kind": "started", "time": "\#(time)", "user": "alice"}"#)
-                    .expectProblem(status, field: field("time"))
                 try await client.send(
                     .post,
                     "/v1/events",
-                    json: #"{"eventId": "e", "jobId": "ev", "kind": "started", "time": "2026-11-29T08:00:00Z", "startTime": "\#(time)", "user": "alice"}"#
+                    json: #"{"eventId": "e", "jobId": "ev", "kind": "started", "time": "\#(time)", "user": "alice"}"#
+                )
+                .expectProblem(status, field: field("time"))
+                try await client.send(
+                    .post,
+                    "/v1/events",
+                    json:
+                        #"{"eventId": "e", "jobId": "ev", "kind": "started", "time": "2026-11-29T08:00:00Z", "startTime": "\#(time)", "user": "alice"}"#
                 ).expectProblem(status, field: field("startTime"))
             }
             #expect(try await store.job(id: "new") == nil)
@@ -70,10 +75,19 @@ struct HostileInputTests {
                 try await client.send(.put, "/v1/jobs/s/usage", json: #"{"node": "n1", "cpuSeconds": 1, "peakMemoryMb": \#(memory)}"#)
                     .expectProblem(.unprocessableContent)
             }
-            try await client.send(.post, "/v1/jobs/s/metrics", json: #"{"cpuUsage": 1e300, "memoryUsageMb": 1}"#).expectProblem(.unprocessableContent, field: "cpuUsage")
-            try await client.send(.put, "/v1/jobs/s/usage", json: #"{"node": "n1", "cpuSeconds": 1e300, "peakMemoryMb": 1}"#).expectProblem(.unprocessableContent)
+            try await client.send(.post, "/v1/jobs/s/metrics", json: #"{"cpuUsage": 1e300, "memoryUsageMb": 1}"#).expectProblem(
+                .unprocessableContent,
+                field: "cpuUsage"
+            )
+            try await client.send(.put, "/v1/jobs/s/usage", json: #"{"node": "n1", "cpuSeconds": 1e300, "peakMemoryMb": 1}"#).expectProblem(
+                .unprocessableContent
+            )
             for count in ["9223372036854775807", "-9223372036854775808", "1e30", "18446744073709551616"] {
-                let response = try await client.send(.post, "/v1/jobs", json: #"{"id": "c", "user": "alice", "requestedCpus": \#(count), "exitCode": \#(count)}"#)
+                let response = try await client.send(
+                    .post,
+                    "/v1/jobs",
+                    json: #"{"id": "c", "user": "alice", "requestedCpus": \#(count), "exitCode": \#(count)}"#
+                )
                 #expect(response.status == .badRequest || response.status == .unprocessableContent)
             }
             // The largest accepted size reads back exactly.

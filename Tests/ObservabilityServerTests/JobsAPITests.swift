@@ -21,7 +21,11 @@ struct JobsAPITests {
             #expect(fetched.json["user"] as? String == "researcher")
             #expect(fetched.json["nodes"] as? [String] == ["node-1", "node-2"])
 
-            let recorded = try await client.send(.post, "/v1/jobs/job-001/metrics", json: #"{"cpuUsage": 75.5, "memoryUsageMb": 4096, "gpuUsage": 50.0}"#)
+            let recorded = try await client.send(
+                .post,
+                "/v1/jobs/job-001/metrics",
+                json: #"{"cpuUsage": 75.5, "memoryUsageMb": 4096, "gpuUsage": 50.0}"#
+            )
             #expect(recorded.status == .created)
             #expect(recorded.json["accepted"] as? Int == 1)
 
@@ -46,8 +50,11 @@ struct JobsAPITests {
     @Test(arguments: TestBackend.available)
     func listFiltersPagesAndCounts(backend: TestBackend) async throws {
         try await withAPI(backend) { client, _ in
-            for (id, user, partition, state) in [("1", "alice", "gpu", "running"), ("2", "bob", "batch", "running"), ("3", "alice", "batch", "pending")] {
-                let body = #"{"id": "\#(id)", "user": "\#(user)", "partition": "\#(partition)", "state": "\#(state)", "nodes": ["n\#(id)"], "submitTime": "2026-11-29T08:0\#(id):00Z"}"#
+            for (id, user, partition, state) in [
+                ("1", "alice", "gpu", "running"), ("2", "bob", "batch", "running"), ("3", "alice", "batch", "pending"),
+            ] {
+                let body =
+                    #"{"id": "\#(id)", "user": "\#(user)", "partition": "\#(partition)", "state": "\#(state)", "nodes": ["n\#(id)"], "submitTime": "2026-11-29T08:0\#(id):00Z"}"#
                 #expect(try await client.send(.post, "/v1/jobs", json: body).status == .created)
             }
             let running = try await client.send(.get, "/v1/jobs?state=running")
@@ -92,16 +99,35 @@ struct JobsAPITests {
             try await client.send(.post, "/v1/jobs", json: #"{"id": "8""#).expectProblem(.badRequest)
             try await client.send(.post, "/v1/jobs", json: #"{"id": "8"}"#).expectProblem(.badRequest, field: "user")
             try await client.send(.post, "/v1/jobs", json: #"{"id": 8, "user": "alice"}"#).expectProblem(.badRequest, field: "id")
-            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "state": "done"}"#).expectProblem(.badRequest, field: "state")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "state": "done"}"#).expectProblem(
+                .badRequest,
+                field: "state"
+            )
             try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "nodes": "n1"}"#).expectProblem(.badRequest, field: "nodes")
             let longID = String(repeating: "x", count: 129)
-            try await client.send(.post, "/v1/jobs", json: #"{"id": "\#(longID)", "user": "alice"}"#).expectProblem(.unprocessableContent, field: "id")
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "\#(longID)", "user": "alice"}"#).expectProblem(
+                .unprocessableContent,
+                field: "id"
+            )
             try await client.send(.post, "/v1/jobs", json: #"{"id": "a/b", "user": "alice"}"#).expectProblem(.unprocessableContent, field: "id")
-            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "requestedCpus": 0}"#).expectProblem(.unprocessableContent, field: "requestedCpus")
-            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "requestedMemoryMb": -1}"#).expectProblem(.unprocessableContent, field: "requestedMemoryMb")
-            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "requestedMemoryMb": 1e300}"#).expectProblem(.unprocessableContent, field: "requestedMemoryMb")
-            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice"}"#, contentType: "text/plain").expectProblem(.unsupportedMediaType)
-            try await client.send(.post, "/v1/jobs", json: "id=8&user=alice", contentType: "application/x-www-form-urlencoded").expectProblem(.unsupportedMediaType)
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "requestedCpus": 0}"#).expectProblem(
+                .unprocessableContent,
+                field: "requestedCpus"
+            )
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "requestedMemoryMb": -1}"#).expectProblem(
+                .unprocessableContent,
+                field: "requestedMemoryMb"
+            )
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice", "requestedMemoryMb": 1e300}"#).expectProblem(
+                .unprocessableContent,
+                field: "requestedMemoryMb"
+            )
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice"}"#, contentType: "text/plain").expectProblem(
+                .unsupportedMediaType
+            )
+            try await client.send(.post, "/v1/jobs", json: "id=8&user=alice", contentType: "application/x-www-form-urlencoded").expectProblem(
+                .unsupportedMediaType
+            )
             let huge = #"{"id": "9", "user": "alice", "name": "\#(String(repeating: "a", count: 1 << 20))"}"#
             try await client.send(.post, "/v1/jobs", json: huge).expectProblem(.contentTooLarge)
             #expect(try await store.listJobs(JobFilter(), page: JobPage()).total == 1)
@@ -129,10 +155,14 @@ struct JobsAPITests {
     @Test(arguments: TestBackend.available)
     func aJobWithRecordedTotalsHasASummary(backend: TestBackend) async throws {
         try await withAPI(backend) { client, store in
-            try await client.send(.post, "/v1/jobs", json: """
-                {"id": "s", "user": "alice", "state": "completed", "requestedCpus": 2, "requestedMemoryMb": 1024,
-                 "startTime": "2026-11-29T08:00:00Z", "endTime": "2026-11-29T08:01:40Z"}
-                """)
+            try await client.send(
+                .post,
+                "/v1/jobs",
+                json: """
+                    {"id": "s", "user": "alice", "state": "completed", "requestedCpus": 2, "requestedMemoryMb": 1024,
+                     "startTime": "2026-11-29T08:00:00Z", "endTime": "2026-11-29T08:01:40Z"}
+                    """
+            )
             #expect(try await client.send(.get, "/v1/jobs/s").json["summary"] == nil)
             let recorded = try await client.send(.put, "/v1/jobs/s/usage", json: #"{"node": "n1", "cpuSeconds": 150, "peakMemoryMb": 256}"#)
             #expect(recorded.status == .noContent)

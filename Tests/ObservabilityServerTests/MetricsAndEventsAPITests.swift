@@ -2,10 +2,11 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import ObservabilityCore
-@testable import ObservabilityServer
-import TestSupport
 import SQLJobStore
+import TestSupport
 import Testing
+
+@testable import ObservabilityServer
 
 @Suite("/v1/jobs/{jobId}/metrics and /v1/events")
 struct MetricsAndEventsAPITests {
@@ -13,7 +14,9 @@ struct MetricsAndEventsAPITests {
     func batchesAreStoredWholeAndReadBackByRange(backend: TestBackend) async throws {
         try await withAPI(backend) { client, _ in
             try await client.send(.post, "/v1/jobs", json: #"{"id": "m", "user": "alice", "requestedCpus": 2, "state": "running"}"#)
-            let samples = (0..<100).map { #"{"timestamp": "2026-11-29T08:\#(String(format: "%02d", $0 / 60)):\#(String(format: "%02d", $0 % 60)).500Z", "cpuUsage": \#($0), "memoryUsageMb": 512.25, "node": "n1"}"# }
+            let samples = (0..<100).map {
+                #"{"timestamp": "2026-11-29T08:\#(String(format: "%02d", $0 / 60)):\#(String(format: "%02d", $0 % 60)).500Z", "cpuUsage": \#($0), "memoryUsageMb": 512.25, "node": "n1"}"#
+            }
             let recorded = try await client.send(.post, "/v1/jobs/m/metrics", json: "[" + samples.joined(separator: ",") + "]")
             #expect(recorded.status == .created)
             #expect(recorded.json["accepted"] as? Int == 100)
@@ -26,7 +29,10 @@ struct MetricsAndEventsAPITests {
             let newest = try await client.send(.get, "/v1/jobs/m/metrics?limit=1&order=desc")
             #expect((newest.json["samples"] as? [[String: Any]])?.first?["cpuUsage"] as? Double == 99)
             try await client.send(.get, "/v1/jobs/m/metrics?limit=10001").expectProblem(.badRequest, field: "limit")
-            try await client.send(.get, "/v1/jobs/m/metrics?from=2026-11-29T09:00:00Z&to=2026-11-29T08:00:00Z").expectProblem(.badRequest, field: "to")
+            try await client.send(.get, "/v1/jobs/m/metrics?from=2026-11-29T09:00:00Z&to=2026-11-29T08:00:00Z").expectProblem(
+                .badRequest,
+                field: "to"
+            )
             try await client.send(.get, "/v1/jobs/m/metrics?order=sideways").expectProblem(.badRequest)
         }
     }
@@ -56,16 +62,21 @@ struct MetricsAndEventsAPITests {
     @Test(arguments: TestBackend.available)
     func eventsAreIdempotent(backend: TestBackend) async throws {
         try await withAPI(backend) { client, _ in
-            let prolog = #"{"eventId": "slurm:42:prolog:n1", "jobId": "42", "kind": "started", "time": "2026-11-29T08:00:00Z", "user": "alice", "nodes": ["n1"]}"#
+            let prolog =
+                #"{"eventId": "slurm:42:prolog:n1", "jobId": "42", "kind": "started", "time": "2026-11-29T08:00:00Z", "user": "alice", "nodes": ["n1"]}"#
             let first = try await client.send(.post, "/v1/events", json: prolog)
             #expect(first.status == .ok)
             #expect((first.json["results"] as? [[String: Any]])?.first?["outcome"] as? String == "created")
             let replay = try await client.send(.post, "/v1/events", json: prolog)
             #expect((replay.json["results"] as? [[String: Any]])?.first?["outcome"] as? String == "duplicate")
-            let batch = try await client.send(.post, "/v1/events", json: """
-                [{"eventId": "slurm:42:prolog:n2", "jobId": "42", "kind": "started", "time": "2026-11-29T08:00:01Z", "user": "alice", "nodes": ["n2"]},
-                 {"eventId": "slurm:42:epilog", "jobId": "42", "kind": "ended", "time": "2026-11-29T09:00:00Z", "user": "alice", "exitCode": 3}]
-                """)
+            let batch = try await client.send(
+                .post,
+                "/v1/events",
+                json: """
+                    [{"eventId": "slurm:42:prolog:n2", "jobId": "42", "kind": "started", "time": "2026-11-29T08:00:01Z", "user": "alice", "nodes": ["n2"]},
+                     {"eventId": "slurm:42:epilog", "jobId": "42", "kind": "ended", "time": "2026-11-29T09:00:00Z", "user": "alice", "exitCode": 3}]
+                    """
+            )
             #expect((batch.json["results"] as? [[String: Any]])?.map { $0["outcome"] as? String } == ["updated", "updated"])
             let job = try await client.send(.get, "/v1/jobs/42")
             #expect(job.json["state"] as? String == "failed")
@@ -73,12 +84,20 @@ struct MetricsAndEventsAPITests {
             #expect(job.json["nodes"] as? [String] == ["n1", "n2"])
             #expect(job.json["runtimeSeconds"] as? Double == 3_600)
 
-            try await client.send(.post, "/v1/events", json: #"{"eventId": "x", "jobId": "43", "kind": "exploded", "time": "2026-11-29T08:00:00Z", "user": "a"}"#)
-                .expectProblem(.badRequest, field: "kind")
-            try await client.send(.post, "/v1/events", json: """
-                [{"eventId": "ok", "jobId": "44", "kind": "started", "time": "2026-11-29T08:00:00Z", "user": "a"},
-                 {"eventId": "bad", "jobId": "44", "kind": "started", "time": "2026-11-29T08:00:00Z", "user": "a", "finalState": "completed"}]
-                """).expectProblem(.unprocessableContent, field: "[1].finalState")
+            try await client.send(
+                .post,
+                "/v1/events",
+                json: #"{"eventId": "x", "jobId": "43", "kind": "exploded", "time": "2026-11-29T08:00:00Z", "user": "a"}"#
+            )
+            .expectProblem(.badRequest, field: "kind")
+            try await client.send(
+                .post,
+                "/v1/events",
+                json: """
+                    [{"eventId": "ok", "jobId": "44", "kind": "started", "time": "2026-11-29T08:00:00Z", "user": "a"},
+                     {"eventId": "bad", "jobId": "44", "kind": "started", "time": "2026-11-29T08:00:00Z", "user": "a", "finalState": "completed"}]
+                    """
+            ).expectProblem(.unprocessableContent, field: "[1].finalState")
             try await client.send(.get, "/v1/jobs/44").expectProblem(.notFound)
         }
     }

@@ -4,23 +4,38 @@ import Hummingbird
 import HummingbirdTesting
 import MetricsExposition
 import ObservabilityCore
-@testable import ObservabilityServer
 import TestSupport
 import Testing
+
+@testable import ObservabilityServer
 
 @Suite("GET /metrics")
 struct MetricsEndpointTests {
     @Test(arguments: TestBackend.available)
     func seriesFollowTheStoreAndVanishWhenAJobEnds(backend: TestBackend) async throws {
         try await withAPI(backend) { client, _ in
-            try await client.send(.post, "/v1/jobs", json: #"{"id": "42", "user": "alice", "state": "running", "partition": "gpu", "requestedCpus": 4}"#)
-            try await client.send(.post, "/v1/jobs/42/metrics", json: #"{"cpuUsage": 75.5, "memoryUsageMb": 4096, "gpuUsage": 50.0, "node": "gpu01"}"#)
+            try await client.send(
+                .post,
+                "/v1/jobs",
+                json: #"{"id": "42", "user": "alice", "state": "running", "partition": "gpu", "requestedCpus": 4}"#
+            )
+            try await client.send(
+                .post,
+                "/v1/jobs/42/metrics",
+                json: #"{"cpuUsage": 75.5, "memoryUsageMb": 4096, "gpuUsage": 50.0, "node": "gpu01"}"#
+            )
             let scrape = try await client.send(.get, "/metrics")
             #expect(scrape.status == .ok)
             #expect(scrape.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
             let text = String(buffer: scrape.body)
-            #expect(text.contains(#"hpc_job_cpu_usage_percent{job_id="42",user="alice",state="running",partition="gpu",cluster="",node="gpu01"} 75.5"#))
-            #expect(text.contains(#"hpc_job_memory_usage_bytes{job_id="42",user="alice",state="running",partition="gpu",cluster="",node="gpu01"} 4294967296"#))
+            #expect(
+                text.contains(#"hpc_job_cpu_usage_percent{job_id="42",user="alice",state="running",partition="gpu",cluster="",node="gpu01"} 75.5"#)
+            )
+            #expect(
+                text.contains(
+                    #"hpc_job_memory_usage_bytes{job_id="42",user="alice",state="running",partition="gpu",cluster="",node="gpu01"} 4294967296"#
+                )
+            )
             #expect(text.contains("hpc_job_total 1\n"))
             #expect(text.contains("process_resident_memory_bytes "))
             #expect(text.contains("hpc_obs_samples_ingested_total 1\n"))
@@ -39,7 +54,8 @@ struct MetricsEndpointTests {
     @Test func openMetricsAndGzipAreNegotiated() async throws {
         try await withAPI(.sqlite) { client, _ in
             let openMetrics = try await client.send(
-                .get, "/metrics",
+                .get,
+                "/metrics",
                 headers: [.accept: "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4", .acceptEncoding: "gzip"]
             )
             #expect(openMetrics.headers[.contentType] == "application/openmetrics-text; version=1.0.0; charset=utf-8")
@@ -60,10 +76,14 @@ struct MetricsEndpointTests {
         try await withAPI(.sqlite) { client, store in
             let now = Date()
             let jobs = 4_000
-            _ = try await store.apply((0..<jobs).map {
-                LifecycleEvent(id: "s\($0)", jobID: "\($0)", kind: .started, time: now, user: "user-with-a-long-name-\($0)", partition: "batch")
-            })
-            try await store.appendSamples((0..<jobs).map { MetricSample(jobID: "\($0)", time: now, cpuUsage: 99.5, memoryBytes: 1 << 30, gpuUsage: 12.5) })
+            _ = try await store.apply(
+                (0..<jobs).map {
+                    LifecycleEvent(id: "s\($0)", jobID: "\($0)", kind: .started, time: now, user: "user-with-a-long-name-\($0)", partition: "batch")
+                }
+            )
+            try await store.appendSamples(
+                (0..<jobs).map { MetricSample(jobID: "\($0)", time: now, cpuUsage: 99.5, memoryBytes: 1 << 30, gpuUsage: 12.5) }
+            )
             let response = try await client.send(.get, "/metrics", headers: [.acceptEncoding: "gzip"])
             #expect(response.headers[.contentEncoding] == "gzip")
             var compressed = response.body
@@ -77,12 +97,24 @@ struct MetricsEndpointTests {
 
     @Test func processMetricsParseProcStat() throws {
         let stat = "1234 (hpc obs (x)) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 8 0 500 104857600 2560 18446744073709551615"
-        let metrics = try #require(ProcessMetrics.parse(stat: stat, bootTime: 1_700_000_000, ticksPerSecond: 100, pageSize: 4_096, openFileDescriptors: 12, maxFileDescriptors: 1_024))
+        let metrics = try #require(
+            ProcessMetrics.parse(
+                stat: stat,
+                bootTime: 1_700_000_000,
+                ticksPerSecond: 100,
+                pageSize: 4_096,
+                openFileDescriptors: 12,
+                maxFileDescriptors: 1_024
+            )
+        )
         #expect(metrics.cpuSeconds == 3)
         #expect(metrics.residentBytes == 2_560 * 4_096)
         #expect(metrics.virtualBytes == 104_857_600)
         #expect(metrics.startTimeSeconds == 1_700_000_005)
-        #expect(ProcessMetrics.parse(stat: "garbage", bootTime: 0, ticksPerSecond: 100, pageSize: 4_096, openFileDescriptors: 0, maxFileDescriptors: nil) == nil)
+        #expect(
+            ProcessMetrics.parse(stat: "garbage", bootTime: 0, ticksPerSecond: 100, pageSize: 4_096, openFileDescriptors: 0, maxFileDescriptors: nil)
+                == nil
+        )
     }
 
     @Test func metricsConfigurationIsValidated() throws {

@@ -3,8 +3,9 @@ import Metrics
 import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
-@testable import ObservabilityServer
 import Testing
+
+@testable import ObservabilityServer
 
 @Suite("Request deadlines")
 struct RequestDeadlineHandlerTests {

@@ -47,7 +47,9 @@ struct ServerConfigurationTests {
     }
 
     @Test func tlsNeedsBothFilesAndUsableOnes() async throws {
-        let both = try ServerConfiguration(environment: ["TLS_CERT_FILE": "/etc/hpc-obs/tls.pem", "TLS_KEY_FILE": "/etc/hpc-obs/tls.key", "HPC_OBS_CA_FILE": "/ca.pem"])
+        let both = try ServerConfiguration(environment: [
+            "TLS_CERT_FILE": "/etc/hpc-obs/tls.pem", "TLS_KEY_FILE": "/etc/hpc-obs/tls.key", "HPC_OBS_CA_FILE": "/ca.pem",
+        ])
         #expect(both.tls == ServerConfiguration.TLSFiles(certificateFile: "/etc/hpc-obs/tls.pem", keyFile: "/etc/hpc-obs/tls.key"))
         #expect(both.serviceCAFile == "/ca.pem")
         let noKey = #expect(throws: ConfigurationError.self) { try ServerConfiguration(environment: ["TLS_CERT_FILE": "/c.pem"]) }
@@ -58,7 +60,9 @@ struct ServerConfigurationTests {
         var unreadable = ServerConfiguration()
         unreadable.tls = ServerConfiguration.TLSFiles(certificateFile: "/nonexistent/tls.pem", keyFile: "/nonexistent/tls.key")
         let store = try await ScratchSQLite.open()
-        let error = #expect(throws: ConfigurationError.self) { _ = try buildApplication(configuration: unreadable, store: store, logger: Logger(label: "test")) }
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try buildApplication(configuration: unreadable, store: store, logger: Logger(label: "test"))
+        }
         #expect(error?.variable == "TLS_CERT_FILE")
         await store.close()
     }

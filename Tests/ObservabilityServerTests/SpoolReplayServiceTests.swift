@@ -3,17 +3,24 @@ import Foundation
 import Logging
 import MetricsTestKit
 import ObservabilityCore
-@testable import ObservabilityServer
 import SQLJobStore
 import TestSupport
 import Testing
+
+@testable import ObservabilityServer
 
 /// The spool replay service in-process: a spool in a temporary directory, a real store, a
 /// manual clock.
 @Suite("Spool replay service on a manual clock")
 struct SpoolReplayServiceTests {
     static func event(_ job: String) -> LifecycleEvent {
-        LifecycleEvent(id: "slurm:\(job):prolog_slurmctld", jobID: job, kind: .started, time: Date(timeIntervalSince1970: 1_790_000_000), user: "alice")
+        LifecycleEvent(
+            id: "slurm:\(job):prolog_slurmctld",
+            jobID: job,
+            kind: .started,
+            time: Date(timeIntervalSince1970: 1_790_000_000),
+            user: "alice"
+        )
     }
 
     @Test(arguments: TestBackend.available)
@@ -28,7 +35,14 @@ struct SpoolReplayServiceTests {
         let metrics = TestMetrics()
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let service = SpoolReplayService(spool: spool, store: scratch.store, interval: .seconds(60), clock: clock, metricsFactory: metrics, logger: logger)
+        let service = SpoolReplayService(
+            spool: spool,
+            store: scratch.store,
+            interval: .seconds(60),
+            clock: clock,
+            metricsFactory: metrics,
+            logger: logger
+        )
         try await withThrowingTaskGroup(of: Void.self) { group throws in
             group.addTask { try await service.run() }
             #expect(clock.now.duration(to: await clock.nextSleep()) == .seconds(60))

@@ -2,8 +2,9 @@ import EventTransport
 import Foundation
 import ObservabilityCore
 import SchedulerHooks
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -89,7 +90,10 @@ struct HookProcessTests {
         let settings = ["HPC_OBS_URL": "https://127.0.0.1:\(port)", "HPC_OBS_HOOK_TIMEOUT": "1"]
         let result = try await BuiltExecutable.run("hpc-obs-epilog", environment: environment(job: "23", context: "epilog_slurmd", settings))
         #expect(result.status == 0)
-        #expect(result.standardError.hasPrefix("hpc-obs-epilog: event slurm:23:epilog_slurmd:cn1 spooled: https://127.0.0.1:"), "\(result.standardError)")
+        #expect(
+            result.standardError.hasPrefix("hpc-obs-epilog: event slurm:23:epilog_slurmd:cn1 spooled: https://127.0.0.1:"),
+            "\(result.standardError)"
+        )
         #expect(spooled().count == 1)
     }
 

@@ -7,7 +7,8 @@ import Testing
 @Suite("Hook settings")
 struct HookSettingsTests {
     @Test func theFileTakesKeyValueLinesCommentsQuotesAndExport() {
-        let (values, problems) = SettingsFile.parse("""
+        let (values, problems) = SettingsFile.parse(
+            """
             # service
             HPC_OBS_URL=http://obs:8080
             export HPC_OBS_TOKEN_FILE="/etc/hpc-obs/token"
@@ -15,7 +16,8 @@ struct HookSettingsTests {
 
             not a setting
             =nokey
-            """)
+            """
+        )
         #expect(values == ["HPC_OBS_URL": "http://obs:8080", "HPC_OBS_TOKEN_FILE": "/etc/hpc-obs/token", "HPC_OBS_HOOK_TIMEOUT": "1.5"])
         #expect(problems.map(\.line) == [6, 7])
     }

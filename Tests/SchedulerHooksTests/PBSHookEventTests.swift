@@ -36,41 +36,143 @@ struct PBSHookEventTests {
 
     static let cases: [Case] = [
         Case(label: "OpenPBS prologue", role: .prolog, arguments: ["1234.pbs01", "alice", "users"], flavor: .openPBS, kind: .started),
-        Case(label: "OpenPBS epilogue, exit 0", role: .epilog, arguments: openPBSEpilogue(exit: "0"), flavor: .openPBS, kind: .ended,
-             state: .completed, exitCode: 0, usage: cn7Usage),
-        Case(label: "OpenPBS epilogue, exit 3", role: .epilog, arguments: openPBSEpilogue(exit: "3"), flavor: .openPBS, kind: .ended,
-             state: .failed, exitCode: 3, usage: cn7Usage),
-        Case(label: "killed by SIGTERM (256 + 15)", role: .epilog, arguments: openPBSEpilogue(exit: "271"), flavor: .openPBS,
-             kind: .ended, state: .failed, exitCode: 143, usage: cn7Usage),
-        Case(label: "OpenPBS walltime kill", role: .epilog, arguments: openPBSEpilogue(exit: "-29"), flavor: .openPBS, kind: .ended,
-             state: .timeout, exitCode: -29, usage: cn7Usage),
-        Case(label: "OpenPBS memory kill", role: .epilog, arguments: openPBSEpilogue(exit: "-27"), flavor: .openPBS, kind: .ended,
-             state: .outOfMemory, exitCode: -27, usage: cn7Usage),
+        Case(
+            label: "OpenPBS epilogue, exit 0",
+            role: .epilog,
+            arguments: openPBSEpilogue(exit: "0"),
+            flavor: .openPBS,
+            kind: .ended,
+            state: .completed,
+            exitCode: 0,
+            usage: cn7Usage
+        ),
+        Case(
+            label: "OpenPBS epilogue, exit 3",
+            role: .epilog,
+            arguments: openPBSEpilogue(exit: "3"),
+            flavor: .openPBS,
+            kind: .ended,
+            state: .failed,
+            exitCode: 3,
+            usage: cn7Usage
+        ),
+        Case(
+            label: "killed by SIGTERM (256 + 15)",
+            role: .epilog,
+            arguments: openPBSEpilogue(exit: "271"),
+            flavor: .openPBS,
+            kind: .ended,
+            state: .failed,
+            exitCode: 143,
+            usage: cn7Usage
+        ),
+        Case(
+            label: "OpenPBS walltime kill",
+            role: .epilog,
+            arguments: openPBSEpilogue(exit: "-29"),
+            flavor: .openPBS,
+            kind: .ended,
+            state: .timeout,
+            exitCode: -29,
+            usage: cn7Usage
+        ),
+        Case(
+            label: "OpenPBS memory kill",
+            role: .epilog,
+            arguments: openPBSEpilogue(exit: "-27"),
+            flavor: .openPBS,
+            kind: .ended,
+            state: .outOfMemory,
+            exitCode: -27,
+            usage: cn7Usage
+        ),
         Case(label: "OpenPBS rerun", role: .epilog, arguments: openPBSEpilogue(exit: "-11"), flavor: .openPBS, kind: .requeued),
-        Case(label: "OpenPBS could not start it", role: .epilog, arguments: openPBSEpilogue(exit: "-1"), flavor: .openPBS,
-             kind: .ended, state: .failed, exitCode: -1, usage: cn7Usage),
-        Case(label: "Torque prologue (8)", role: .prolog,
-             arguments: ["77.torque-srv", "bob", "staff", "sim", torqueList, "batch", "", "/var/spool/torque/mom_priv/jobs/77.SC"],
-             environment: ["PBS_MSHOST": "n01", "PBS_NODENUM": "0"], flavor: .torque, kind: .started),
-        Case(label: "Torque prologue (7, older)", role: .prolog, arguments: ["77.torque-srv", "bob", "staff", "sim", torqueList, "batch", ""],
-             flavor: .torque, kind: .started),
-        Case(label: "Torque epilogue (11), -11 is a walltime kill", role: .epilog,
-             arguments: ["77.torque-srv", "bob", "staff", "sim", "999", torqueList, torqueUsed, "batch", "", "-11", "/tmp/77.SC"],
-             environment: ["PBS_MSHOST": "n01"], flavor: .torque, kind: .ended, state: .timeout, exitCode: -11,
-             usage: LifecycleEvent.Usage(node: "n01", cpuSeconds: 100, peakMemoryBytes: 200 << 20)),
-        Case(label: "Torque epilogue (10) recognised by its environment", role: .epilog,
-             arguments: ["77.torque-srv", "bob", "staff", "sim", "999", torqueList, torqueUsed, "batch", "", "-11"],
-             environment: ["PBS_MSHOST": "n01"], flavor: .torque, kind: .ended, state: .timeout, exitCode: -11,
-             usage: LifecycleEvent.Usage(node: "n01", cpuSeconds: 100, peakMemoryBytes: 200 << 20)),
-        Case(label: "non-numeric usage values cost the usage, not the event", role: .epilog,
-             arguments: openPBSEpilogue(exit: "0", used: "cput=lots,mem=12qb,walltime=00:05:00"), flavor: .openPBS, kind: .ended,
-             state: .completed, exitCode: 0, problems: 3),
-        Case(label: "empty resources_used", role: .epilog, arguments: openPBSEpilogue(exit: "0", used: ""), flavor: .openPBS,
-             kind: .ended, state: .completed, exitCode: 0),
-        Case(label: "a non-numeric exit status is a failure", role: .epilog, arguments: openPBSEpilogue(exit: "abc"), flavor: .openPBS,
-             kind: .ended, state: .failed, usage: cn7Usage, problems: 1),
-        Case(label: "a missing exit status is a failure", role: .epilog, arguments: openPBSEpilogue(exit: ""), flavor: .openPBS,
-             kind: .ended, state: .failed, usage: cn7Usage, problems: 1),
+        Case(
+            label: "OpenPBS could not start it",
+            role: .epilog,
+            arguments: openPBSEpilogue(exit: "-1"),
+            flavor: .openPBS,
+            kind: .ended,
+            state: .failed,
+            exitCode: -1,
+            usage: cn7Usage
+        ),
+        Case(
+            label: "Torque prologue (8)",
+            role: .prolog,
+            arguments: ["77.torque-srv", "bob", "staff", "sim", torqueList, "batch", "", "/var/spool/torque/mom_priv/jobs/77.SC"],
+            environment: ["PBS_MSHOST": "n01", "PBS_NODENUM": "0"],
+            flavor: .torque,
+            kind: .started
+        ),
+        Case(
+            label: "Torque prologue (7, older)",
+            role: .prolog,
+            arguments: ["77.torque-srv", "bob", "staff", "sim", torqueList, "batch", ""],
+            flavor: .torque,
+            kind: .started
+        ),
+        Case(
+            label: "Torque epilogue (11), -11 is a walltime kill",
+            role: .epilog,
+            arguments: ["77.torque-srv", "bob", "staff", "sim", "999", torqueList, torqueUsed, "batch", "", "-11", "/tmp/77.SC"],
+            environment: ["PBS_MSHOST": "n01"],
+            flavor: .torque,
+            kind: .ended,
+            state: .timeout,
+            exitCode: -11,
+            usage: LifecycleEvent.Usage(node: "n01", cpuSeconds: 100, peakMemoryBytes: 200 << 20)
+        ),
+        Case(
+            label: "Torque epilogue (10) recognised by its environment",
+            role: .epilog,
+            arguments: ["77.torque-srv", "bob", "staff", "sim", "999", torqueList, torqueUsed, "batch", "", "-11"],
+            environment: ["PBS_MSHOST": "n01"],
+            flavor: .torque,
+            kind: .ended,
+            state: .timeout,
+            exitCode: -11,
+            usage: LifecycleEvent.Usage(node: "n01", cpuSeconds: 100, peakMemoryBytes: 200 << 20)
+        ),
+        Case(
+            label: "non-numeric usage values cost the usage, not the event",
+            role: .epilog,
+            arguments: openPBSEpilogue(exit: "0", used: "cput=lots,mem=12qb,walltime=00:05:00"),
+            flavor: .openPBS,
+            kind: .ended,
+            state: .completed,
+            exitCode: 0,
+            problems: 3
+        ),
+        Case(
+            label: "empty resources_used",
+            role: .epilog,
+            arguments: openPBSEpilogue(exit: "0", used: ""),
+            flavor: .openPBS,
+            kind: .ended,
+            state: .completed,
+            exitCode: 0
+        ),
+        Case(
+            label: "a non-numeric exit status is a failure",
+            role: .epilog,
+            arguments: openPBSEpilogue(exit: "abc"),
+            flavor: .openPBS,
+            kind: .ended,
+            state: .failed,
+            usage: cn7Usage,
+            problems: 1
+        ),
+        Case(
+            label: "a missing exit status is a failure",
+            role: .epilog,
+            arguments: openPBSEpilogue(exit: ""),
+            flavor: .openPBS,
+            kind: .ended,
+            state: .failed,
+            usage: cn7Usage,
+            problems: 1
+        ),
     ]
 
     @Test(arguments: cases)
@@ -103,8 +205,14 @@ struct PBSHookEventTests {
         #expect(event.id == "pbs:1234.pbs01:epilogue:cn7:1780000000000")
         let configured = PBSHookEvent.make(arguments, environment: [:], now: now, hostName: "cn7", cluster: "site").event
         #expect(configured.cluster == "site")
-        #expect(PBSHookEvent.make(try PBSHookArguments(role: .epilog, arguments: Self.openPBSEpilogue(exit: "0"), environment: [:]),
-                                  environment: [:], now: now, hostName: "cn7").event.account == nil)
+        #expect(
+            PBSHookEvent.make(
+                try PBSHookArguments(role: .epilog, arguments: Self.openPBSEpilogue(exit: "0"), environment: [:]),
+                environment: [:],
+                now: now,
+                hostName: "cn7"
+            ).event.account == nil
+        )
     }
 
     @Test func torqueRequestsAndHostsComeFromItsNodeSpecAndNodeFile() throws {
@@ -200,7 +308,11 @@ struct PBSHookEventTests {
     @Test func aSizePastTheServersLimitCostsOnlyItself() throws {
         let list = "mem=9007199254740991kb,ncpus=2"
         let used = "cput=00:00:10,mem=9007199254740991kb,walltime=00:00:20"
-        let arguments = try PBSHookArguments(role: .epilog, arguments: ["9.pbs01", "alice", "users", "big", "1", list, used, "workq", "null", "0"], environment: [:])
+        let arguments = try PBSHookArguments(
+            role: .epilog,
+            arguments: ["9.pbs01", "alice", "users", "big", "1", list, used, "workq", "null", "0"],
+            environment: [:]
+        )
         let made = PBSHookEvent.make(arguments, environment: [:], now: now, hostName: "cn7").event
         let (kept, dropped) = made.keepingValidFields()
         #expect(kept.requestedMemoryBytes == nil)

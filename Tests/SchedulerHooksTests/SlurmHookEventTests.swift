@@ -84,12 +84,14 @@ struct SlurmHookEventTests {
         #expect(try event(environment, role: .prolog).user == "1000")
     }
 
-    @Test(arguments: [
-        ("SLURM_JOB_ID", nil),
-        ("SLURM_JOB_ID", "42; rm -rf /"),
-        ("SLURM_JOB_USER", nil),
-        ("SLURM_JOB_EXIT_CODE2", "three"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("SLURM_JOB_ID", nil),
+            ("SLURM_JOB_ID", "42; rm -rf /"),
+            ("SLURM_JOB_USER", nil),
+            ("SLURM_JOB_EXIT_CODE2", "three"),
+        ] as [(String, String?)]
+    )
     func malformedEnvironmentsAreReportedNotGuessed(variable: String, value: String?) {
         var environment = nodeEnvironment
         environment["SLURM_SCRIPT_CONTEXT"] = "epilog_slurmd"

@@ -2,9 +2,9 @@ import Foundation
 import Logging
 import MetricsTestKit
 import ObservabilityCore
+import SQLJobStore
 import SlurmBridge
 import SlurmPolling
-import SQLJobStore
 import TestSupport
 import Testing
 

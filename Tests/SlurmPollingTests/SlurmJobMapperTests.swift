@@ -11,9 +11,19 @@ struct SlurmJobMapperTests {
 
     func record(_ state: SlurmBaseState, id: UInt32 = 42) -> SlurmJobRecord {
         SlurmJobRecord(
-            jobID: id, baseState: state, userID: 1000, userName: "alice", name: "train", partition: "gpu", account: "proj",
-            cluster: "hpc1", nodes: "gpu[01-02]", submitTime: submit, startTime: state == .pending ? nil : start,
-            endTime: state == .running ? nil : now, requestedTRES: "cpu=8,mem=16G,node=2,billing=8,gres/gpu=4"
+            jobID: id,
+            baseState: state,
+            userID: 1000,
+            userName: "alice",
+            name: "train",
+            partition: "gpu",
+            account: "proj",
+            cluster: "hpc1",
+            nodes: "gpu[01-02]",
+            submitTime: submit,
+            startTime: state == .pending ? nil : start,
+            endTime: state == .running ? nil : now,
+            requestedTRES: "cpu=8,mem=16G,node=2,billing=8,gres/gpu=4"
         )
     }
 

@@ -3,9 +3,10 @@ import Logging
 import MetricsTestKit
 import ObservabilityCore
 import SQLJobStore
-@testable import SlurmPolling
 import TestSupport
 import Testing
+
+@testable import SlurmPolling
 
 /// The poller in-process: slurmctld is a recorded table, time a manual clock, the store a
 /// real one (both backends where PostgreSQL is configured).
@@ -16,9 +17,18 @@ struct SlurmPollerTests {
 
     static func job(_ id: UInt32, _ state: SlurmBaseState, name: String = "train") -> SlurmJobRecord {
         SlurmJobRecord(
-            jobID: id, baseState: state, userID: 1000, userName: "alice", name: name, partition: "gpu", account: "proj",
-            cluster: "hpc1", nodes: state == .pending ? nil : "cn[01-02]", submitTime: submit,
-            startTime: state == .pending ? nil : start, endTime: state.isLive ? nil : start.addingTimeInterval(600),
+            jobID: id,
+            baseState: state,
+            userID: 1000,
+            userName: "alice",
+            name: name,
+            partition: "gpu",
+            account: "proj",
+            cluster: "hpc1",
+            nodes: state == .pending ? nil : "cn[01-02]",
+            submitTime: submit,
+            startTime: state == .pending ? nil : start,
+            endTime: state.isLive ? nil : start.addingTimeInterval(600),
             requestedTRES: "cpu=8,mem=16G,node=2"
         )
     }
@@ -29,8 +39,22 @@ struct SlurmPollerTests {
         return logger
     }
 
-    static func poller(_ store: any JobStore, _ source: RecordedJobSource, clock: ManualClock = ManualClock(), metrics: TestMetrics = TestMetrics(), fullLoadEvery: Int = 10) -> SlurmPoller {
-        SlurmPoller(store: store, interval: .seconds(30), source: source, fullLoadEvery: fullLoadEvery, clock: clock, metricsFactory: metrics, logger: quietLogger)
+    static func poller(
+        _ store: any JobStore,
+        _ source: RecordedJobSource,
+        clock: ManualClock = ManualClock(),
+        metrics: TestMetrics = TestMetrics(),
+        fullLoadEvery: Int = 10
+    ) -> SlurmPoller {
+        SlurmPoller(
+            store: store,
+            interval: .seconds(30),
+            source: source,
+            fullLoadEvery: fullLoadEvery,
+            clock: clock,
+            metricsFactory: metrics,
+            logger: quietLogger
+        )
     }
 
     @Test(arguments: TestBackend.available)
@@ -82,7 +106,9 @@ struct SlurmPollerTests {
         _ = try await scratch.store.apply(LifecycleEvent(id: "old:7", jobID: "7", kind: .started, time: Self.start, user: "bob", cluster: "hpc1"))
         // Another cluster's job, and one made through the API, are not this poller's to close.
         _ = try await scratch.store.apply(LifecycleEvent(id: "old:8", jobID: "8", kind: .started, time: Self.start, user: "bob", cluster: "other"))
-        _ = try await scratch.store.apply(LifecycleEvent(id: "old:api", jobID: "notebook-1", kind: .started, time: Self.start, user: "bob", cluster: "hpc1"))
+        _ = try await scratch.store.apply(
+            LifecycleEvent(id: "old:api", jobID: "notebook-1", kind: .started, time: Self.start, user: "bob", cluster: "hpc1")
+        )
         source.hold([])
         try await Self.poller(scratch.store, source).pollOnce()
         #expect(try await scratch.store.job(id: "7")?.state == .failed)

@@ -179,11 +179,12 @@ extension Components.Schemas.EventResult {
         case .duplicate:
             self.init(eventId: eventID, outcome: .duplicate)
         case .applied(let change):
-            let kind: Components.Schemas.EventResult.OutcomePayload = switch change {
-            case .create: .created
-            case .update: .updated
-            case .unchanged: .unchanged
-            }
+            let kind: Components.Schemas.EventResult.OutcomePayload =
+                switch change {
+                case .create: .created
+                case .update: .updated
+                case .unchanged: .unchanged
+                }
             self.init(eventId: eventID, outcome: kind, jobId: change.job.id, state: Components.Schemas.JobState(change.job.state))
         }
     }

@@ -58,7 +58,9 @@ extension APIProblem {
             // Everything else the generated code raises concerns the request: a query value
             // of the wrong type, a missing body, a content type it cannot decode.
             let cause = "\(error.underlyingError)"
-            if error.operationOutput == nil, cause.localizedCaseInsensitiveContains("content type") || cause.localizedCaseInsensitiveContains("content-type") {
+            if error.operationOutput == nil,
+                cause.localizedCaseInsensitiveContains("content type") || cause.localizedCaseInsensitiveContains("content-type")
+            {
                 self = .unsupportedMediaType
             } else {
                 self = .badRequest("\(error.causeDescription): \(cause)")
@@ -109,7 +111,7 @@ extension APIProblem {
     /// got furthest into the body: it names the field.
     private static func mostSpecificAlternative(_ context: DecodingError.Context) -> DecodingError? {
         guard let underlying = context.underlyingError,
-              let alternatives = Mirror(reflecting: underlying).children.first(where: { $0.label == "errors" })?.value as? [any Error]
+            let alternatives = Mirror(reflecting: underlying).children.first(where: { $0.label == "errors" })?.value as? [any Error]
         else { return nil }
         let decodingErrors = alternatives.compactMap { $0 as? DecodingError }
         return decodingErrors.max { lhs, rhs in lhs.codingPathDepth < rhs.codingPathDepth }

@@ -14,9 +14,11 @@ extension ObservabilityAPIHandler {
         var events: [LifecycleEvent] = []
         events.reserveCapacity(bodies.count)
         for (index, eventBody) in bodies.enumerated() {
-            events.append(try ValidationError.naming(index, of: bodies.count) { () throws(ValidationError) in
-                try LifecycleEvent(eventBody)
-            })
+            events.append(
+                try ValidationError.naming(index, of: bodies.count) { () throws(ValidationError) in
+                    try LifecycleEvent(eventBody)
+                }
+            )
         }
         let outcomes = try await store.apply(events)
         let results = zip(events, outcomes).map { event, outcome in

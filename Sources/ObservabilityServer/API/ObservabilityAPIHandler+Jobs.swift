@@ -25,22 +25,32 @@ extension ObservabilityAPIHandler {
         )
         let listing = try await store.listJobs(filter, page: page)
         let now = self.now()
-        return .ok(.init(body: .json(.init(
-            jobs: listing.jobs.map { Components.Schemas.Job($0, now: now) },
-            total: Int64(listing.total),
-            limit: Int64(page.limit),
-            offset: Int64(page.offset)
-        ))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        jobs: listing.jobs.map { Components.Schemas.Job($0, now: now) },
+                        total: Int64(listing.total),
+                        limit: Int64(page.limit),
+                        offset: Int64(page.offset)
+                    )
+                )
+            )
+        )
     }
 
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
         let now = self.now()
         let created = try await store.createJob(try Job(creating: body, now: now))
-        return .created(.init(
-            headers: .init(location: "/v1/jobs/\(created.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? created.id)"),
-            body: .json(Components.Schemas.Job(created, now: now))
-        ))
+        return .created(
+            .init(
+                headers: .init(
+                    location: "/v1/jobs/\(created.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? created.id)"
+                ),
+                body: .json(Components.Schemas.Job(created, now: now))
+            )
+        )
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {

@@ -1,5 +1,5 @@
-import Foundation
 import CoreMetrics
+import Foundation
 import ObservabilityAPI
 import ObservabilityCore
 
@@ -14,11 +14,17 @@ extension ObservabilityAPIHandler {
             )
         }
         let samples = try await store.samples(jobID: input.path.jobId, query)
-        return .ok(.init(body: .json(.init(
-            jobId: input.path.jobId,
-            count: Int64(samples.count),
-            samples: samples.map(Components.Schemas.MetricSample.init)
-        ))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        jobId: input.path.jobId,
+                        count: Int64(samples.count),
+                        samples: samples.map(Components.Schemas.MetricSample.init)
+                    )
+                )
+            )
+        )
     }
 
     func recordJobMetrics(_ input: Operations.RecordJobMetrics.Input) async throws -> Operations.RecordJobMetrics.Output {
@@ -35,9 +41,11 @@ extension ObservabilityAPIHandler {
         var samples: [MetricSample] = []
         samples.reserveCapacity(inputs.count)
         for (index, sampleInput) in inputs.enumerated() {
-            samples.append(try ValidationError.naming(index, of: inputs.count) { () throws(ValidationError) in
-                try MetricSample(jobID: jobID, input: sampleInput, now: now)
-            })
+            samples.append(
+                try ValidationError.naming(index, of: inputs.count) { () throws(ValidationError) in
+                    try MetricSample(jobID: jobID, input: sampleInput, now: now)
+                }
+            )
         }
         try await store.appendSamples(samples)
         metrics.samplesIngested.increment(by: Int64(samples.count))
@@ -46,12 +54,14 @@ extension ObservabilityAPIHandler {
 
     func recordJobUsage(_ input: Operations.RecordJobUsage.Input) async throws -> Operations.RecordJobUsage.Output {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
-        try await store.recordUsage([JobUsageTotals(
-            jobID: input.path.jobId,
-            node: body.node,
-            cpuSeconds: body.cpuSeconds,
-            peakMemoryBytes: try MemorySize.bytes(fromMiB: body.peakMemoryMb, field: "peakMemoryMb")
-        )])
+        try await store.recordUsage([
+            JobUsageTotals(
+                jobID: input.path.jobId,
+                node: body.node,
+                cpuSeconds: body.cpuSeconds,
+                peakMemoryBytes: try MemorySize.bytes(fromMiB: body.peakMemoryMb, field: "peakMemoryMb")
+            )
+        ])
         return .noContent(.init())
     }
 }

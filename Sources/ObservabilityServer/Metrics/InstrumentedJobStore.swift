@@ -13,12 +13,13 @@ struct InstrumentedJobStore: JobStore {
             metrics.recordStoreOperation(operation, nanoseconds: Self.nanoseconds(since: start), errorCode: nil)
             return result
         } catch {
-            let code = switch error {
-            case let error as StoreError: error.code.description
-            case is ValidationError: "invalidInput"
-            case is JobTransitionError: "illegalTransition"
-            default: "other"
-            }
+            let code =
+                switch error {
+                case let error as StoreError: error.code.description
+                case is ValidationError: "invalidInput"
+                case is JobTransitionError: "illegalTransition"
+                default: "other"
+                }
             metrics.recordStoreOperation(operation, nanoseconds: Self.nanoseconds(since: start), errorCode: code)
             throw error
         }

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsExposition
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +17,7 @@ struct ProcessMetrics: Sendable, Equatable {
     /// Nil where `/proc` is not there to read (not Linux, or a sandbox without it).
     static func current() -> ProcessMetrics? {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-              let bootTime = bootTimeSeconds()
+            let bootTime = bootTimeSeconds()
         else { return nil }
         let openDescriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
         var limit = rlimit()

@@ -48,7 +48,8 @@ public final class ServiceMetrics: Sendable {
         registry.describe("hpc_obs_collector_samples_total", help: "Samples this server's collector stored for jobs on its node.")
         registry.describe(
             "hpc_obs_collector_unmapped_jobs",
-            help: "Jobs read on this node in the last cycle that Slurm could not place (no job id or allocation from slurmctld): their use is left out."
+            help:
+                "Jobs read on this node in the last cycle that Slurm could not place (no job id or allocation from slurmctld): their use is left out."
         )
         registry.describe(
             "hpc_obs_samples_dropped_total",

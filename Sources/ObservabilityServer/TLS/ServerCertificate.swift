@@ -66,7 +66,9 @@ final class ServerCertificate: Sendable {
             throw ConfigurationError(variable: "TLS_KEY_FILE", value: files.keyFile, accepted: "a readable PEM private key (\(error))")
         }
         do {
-            _ = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
+            _ = try NIOSSLContext(
+                configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            )
         } catch {
             throw ConfigurationError(
                 variable: "TLS_KEY_FILE",

@@ -12,7 +12,7 @@ public enum PBSDuration {
         for (index, part) in parts.enumerated() {
             let isLast = index == parts.count - 1
             guard !part.isEmpty, part.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || (isLast && $0 == UInt8(ascii: ".")) }),
-                  part.utf8.count <= 20, let value = Double(part)
+                part.utf8.count <= 20, let value = Double(part)
             else {
                 throw failure("expected [[HH:]MM:]SS with digits only, and a fraction only on the seconds")
             }

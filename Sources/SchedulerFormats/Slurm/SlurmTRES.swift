@@ -21,7 +21,8 @@ public struct SlurmTRES: Sendable, Hashable {
             guard pair.count == 2 else {
                 throw SchedulerFormatError(field: "TRES", value: text, reason: "'\(entry)' is not name=value")
             }
-            let name = pair[0], value = pair[1]
+            let name = pair[0]
+            let value = pair[1]
             switch name {
             case "cpu": cpus = try Self.count(value, in: text)
             case "mem": memoryBytes = try Self.memory(value, in: text)

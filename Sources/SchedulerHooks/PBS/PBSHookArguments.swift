@@ -70,7 +70,10 @@ public struct PBSHookArguments: Sendable, Hashable {
         }
         jobID = arguments[0]
         guard Self.isJobID(jobID) else {
-            throw HookInputError(variable: "argument 1 (job id)", problem: "'\(jobID.prefix(40))' is not a PBS job id such as 1234.server or 1234[5].server")
+            throw HookInputError(
+                variable: "argument 1 (job id)",
+                problem: "'\(jobID.prefix(40))' is not a PBS job id such as 1234.server or 1234[5].server"
+            )
         }
         guard let user = optional(1) else {
             throw HookInputError(variable: "argument 2 (user)", problem: "empty")

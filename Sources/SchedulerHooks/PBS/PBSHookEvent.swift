@@ -1,10 +1,11 @@
+public import ObservabilityCore
+import SchedulerFormats
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import ObservabilityCore
-import SchedulerFormats
 
 /// Turns a PBS prologue's or epilogue's arguments into the event they stand for, with the
 /// usage the epilogue reports.

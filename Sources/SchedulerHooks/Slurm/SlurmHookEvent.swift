@@ -1,10 +1,11 @@
+public import ObservabilityCore
+import SchedulerFormats
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import ObservabilityCore
-import SchedulerFormats
 
 /// Turns the environment Slurm gives a Prolog or Epilog into the event it stands for.
 ///
@@ -69,7 +70,8 @@ public enum SlurmHookEvent {
     /// `SLURM_JOB_ID`, or `ARRAYID_TASKID` for an array task where the context says so.
     static func jobIdentifier(environment: [String: String]) throws(HookInputError) -> String {
         if let array = environment["SLURM_ARRAY_JOB_ID"], let task = environment["SLURM_ARRAY_TASK_ID"],
-           isDecimal(array), isDecimal(task) {
+            isDecimal(array), isDecimal(task)
+        {
             return "\(array)_\(task)"
         }
         guard let id = environment["SLURM_JOB_ID"] ?? environment["SLURM_JOBID"] else {

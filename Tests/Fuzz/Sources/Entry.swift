@@ -1,4 +1,5 @@
 import CFuzzDriver
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,10 @@ import Glibc
 nonisolated(unsafe) private var selected: (@Sendable ([UInt8]) -> Void)?
 
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+public func fuzzerInitialize(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+) -> CInt {
     let name = getenv("HPC_OBS_FUZZ_TARGET").map { String(cString: $0) } ?? ""
     guard let target = FuzzTargets.all[name] else {
         let names = FuzzTargets.all.keys.sorted().joined(separator: ", ")

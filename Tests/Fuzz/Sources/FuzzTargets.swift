@@ -3,8 +3,9 @@ import Foundation
 import MetricsExposition
 import ObservabilityAPI
 import ObservabilityCore
-@testable import ObservabilityServer
 import SchedulerFormats
+
+@testable import ObservabilityServer
 @testable import SchedulerHooks
 
 /// libFuzzer targets for every parser that takes outside input. One binary, built only by
@@ -35,7 +36,9 @@ enum FuzzTargets {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let date = RFC3339.parse(text) else { return }
         _ = try? JobLimits.validateTime(date, field: "time")
-        guard let again = RFC3339.parse(RFC3339.format(date)), abs(again.timeIntervalSince1970 - date.timeIntervalSince1970) <= 0.0005 + 1e-9 * abs(date.timeIntervalSince1970) else {
+        guard let again = RFC3339.parse(RFC3339.format(date)),
+            abs(again.timeIntervalSince1970 - date.timeIntervalSince1970) <= 0.0005 + 1e-9 * abs(date.timeIntervalSince1970)
+        else {
             fatalError("'\(text)' does not round-trip through RFC3339.format")
         }
     }
@@ -66,7 +69,9 @@ enum FuzzTargets {
         let settings = HookSettings(destination: .spoolOnly, spoolDirectory: "/nonexistent", timeoutSeconds: 2, cluster: nil, pbsFlavor: flavor)
         guard let made = try? HookRunner.makeEvent(role: role, arguments: arguments, environment: environment, settings: settings) else { return }
         let body = EventWireFormat.encode(made.event)
-        guard let decoded = EventWireFormat.decode(body), decoded.id == made.event.id, decoded.jobID == made.event.jobID, decoded.kind == made.event.kind else {
+        guard let decoded = EventWireFormat.decode(body), decoded.id == made.event.id, decoded.jobID == made.event.jobID,
+            decoded.kind == made.event.kind
+        else {
             fatalError("a hook's event does not survive the wire format: \(String(decoding: body, as: UTF8.self))")
         }
         _ = try? LifecycleTranslator.change(applying: decoded, to: nil)
@@ -88,7 +93,9 @@ enum FuzzTargets {
         if let tres = try? SlurmTRES(parsing: text) {
             guard (tres.cpus ?? 0) >= 0, (tres.gpus ?? 0) >= 0, (tres.memoryBytes ?? 0) >= 0 else { fatalError("'\(text)' gave a negative count") }
         }
-        guard SlurmGRESDetail.gpuIndices(text).allSatisfy({ (0...SlurmGRESDetail.maxIndex).contains($0) }) else { fatalError("'\(text)' gave a GPU index out of range") }
+        guard SlurmGRESDetail.gpuIndices(text).allSatisfy({ (0...SlurmGRESDetail.maxIndex).contains($0) }) else {
+            fatalError("'\(text)' gave a GPU index out of range")
+        }
         _ = try? SlurmExitStatus(pair: text)
     }
 
@@ -132,7 +139,7 @@ enum FuzzTargets {
         switch first % 5 {
         case 0:
             guard let create = try? decoder.decode(Components.Schemas.JobCreate.self, from: body),
-                  let job = try? Job(creating: create, now: now), (try? job.validate()) != nil
+                let job = try? Job(creating: create, now: now), (try? job.validate()) != nil
             else { return }
             respond(Components.Schemas.Job(job, now: now), encoder)
         case 1:
@@ -141,21 +148,30 @@ enum FuzzTargets {
             if let updated = try? job.applying(change, now: now) { respond(Components.Schemas.Job(updated, now: now), encoder) }
         case 2:
             guard let input = try? decoder.decode(Components.Schemas.MetricSampleInput.self, from: body),
-                  let sample = try? MetricSample(jobID: "1", input: input, now: now), (try? sample.validate(allocatedCPUs: nil)) != nil
+                let sample = try? MetricSample(jobID: "1", input: input, now: now), (try? sample.validate(allocatedCPUs: nil)) != nil
             else { return }
             respond(Components.Schemas.MetricSample(sample), encoder)
         case 3:
             guard let wire = try? decoder.decode(Components.Schemas.LifecycleEvent.self, from: body), let event = try? LifecycleEvent(wire),
-                  let change = try? LifecycleTranslator.change(applying: event, to: nil)
+                let change = try? LifecycleTranslator.change(applying: event, to: nil)
             else { return }
             respond(Components.Schemas.Job(change.job, now: now), encoder)
         default:
             guard let usage = try? decoder.decode(Components.Schemas.UsageTotals.self, from: body),
-                  let bytes = try? MemorySize.bytes(fromMiB: usage.peakMemoryMb, field: "peakMemoryMb")
+                let bytes = try? MemorySize.bytes(fromMiB: usage.peakMemoryMb, field: "peakMemoryMb")
             else { return }
             let totals = JobUsageTotals(jobID: "1", node: usage.node, cpuSeconds: usage.cpuSeconds, peakMemoryBytes: bytes)
             guard (try? totals.validate()) != nil else { return }
-            let job = Job(id: "1", user: "u", state: .completed, requestedCPUs: 1, requestedMemoryBytes: 1, submitTime: now, startTime: now, endTime: now + 1)
+            let job = Job(
+                id: "1",
+                user: "u",
+                state: .completed,
+                requestedCPUs: 1,
+                requestedMemoryBytes: 1,
+                submitTime: now,
+                startTime: now,
+                endTime: now + 1
+            )
             let summary = JobSummary(job: job, usage: JobUsage(nodes: [totals, totals, totals]), now: now)
             respond(Components.Schemas.Job(job, now: now, summary: summary), encoder)
         }
