@@ -202,7 +202,7 @@ let package = Package(
         .target(
             name: "NodeAgent",
             dependencies: [
-                "NodeCollector", "EventTransport", "SlurmBridge", "SlurmPolling", "BackgroundWork", "ObservabilityCore",
+                "NodeCollector", "EventTransport", "SlurmBridge", "SlurmPolling", "BackgroundWork", "ObservabilityCore", "ObservabilityAPI",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -100,13 +100,15 @@ public enum EventWireFormat {
             nodes: wire.nodes ?? [],
             finalState: wire.finalState,
             exitCode: wire.exitCode,
-            name: wire.name,
-            partition: wire.partition,
-            account: wire.account,
-            cluster: wire.cluster,
-            requestedCPUs: wire.requestedCpus,
-            requestedMemoryBytes: wire.requestedMemoryMb.flatMap { try? MemorySize.bytes(fromMiB: $0, field: "requestedMemoryMb") },
-            requestedGPUs: wire.requestedGpus,
+            attributes: JobAttributes(
+                name: wire.name,
+                partition: wire.partition,
+                account: wire.account,
+                cluster: wire.cluster,
+                requestedCPUs: wire.requestedCpus,
+                requestedMemoryBytes: wire.requestedMemoryMb.flatMap { try? MemorySize.bytes(fromMiB: $0, field: "requestedMemoryMb") },
+                requestedGPUs: wire.requestedGpus
+            ),
             submitTime: wire.submitTime.flatMap(RFC3339.parse),
             startTime: wire.startTime.flatMap(RFC3339.parse),
             usage: usage

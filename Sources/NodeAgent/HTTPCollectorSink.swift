@@ -1,6 +1,7 @@
 public import EventTransport
 import Foundation
 public import Logging
+import ObservabilityAPI
 public import ObservabilityCore
 
 /// A node agent's way to the service: `POST /v1/jobs/{jobId}/metrics` per job and
@@ -92,35 +93,35 @@ public actor HTTPCollectorSink: CollectorSink {
         jobID.replacingOccurrences(of: "[", with: "%5B").replacingOccurrences(of: "]", with: "%5D")
     }
 
-    private struct SampleBody: Encodable {
-        var timestamp: String
-        var cpuUsage: Double
-        var memoryUsageMb: Double
-        var gpuUsage: Double?
-        var node: String?
-    }
-
-    private struct UsageBody: Encodable {
-        var node: String
-        var cpuSeconds: Double
-        var peakMemoryMb: Double
-    }
+    /// The bodies are openapi.yaml's own types, with its date-time format (RFC 3339).
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        return encoder
+    }()
 
     static func samplesJSON(_ samples: [MetricSample]) -> [UInt8] {
         let bodies = samples.map { sample in
-            SampleBody(
-                timestamp: RFC3339.format(sample.time),
+            Components.Schemas.MetricSampleInput(
+                timestamp: sample.time,
                 cpuUsage: sample.cpuUsage,
                 memoryUsageMb: MemorySize.mebibytes(fromBytes: sample.memoryBytes),
                 gpuUsage: sample.gpuUsage,
                 node: sample.node
             )
         }
-        return Array((try? JSONEncoder().encode(bodies)) ?? Data("[]".utf8))
+        return Array((try? encoder.encode(bodies)) ?? Data("[]".utf8))
     }
 
     static func totalsJSON(_ total: JobUsageTotals) -> [UInt8] {
-        let body = UsageBody(node: total.node, cpuSeconds: total.cpuSeconds, peakMemoryMb: MemorySize.mebibytes(fromBytes: total.peakMemoryBytes))
-        return Array((try? JSONEncoder().encode(body)) ?? Data("{}".utf8))
+        let body = Components.Schemas.UsageTotals(
+            node: total.node,
+            cpuSeconds: total.cpuSeconds,
+            peakMemoryMb: MemorySize.mebibytes(fromBytes: total.peakMemoryBytes)
+        )
+        return Array((try? encoder.encode(body)) ?? Data("{}".utf8))
     }
 }

@@ -6,21 +6,16 @@ public import Foundation
 
 /// One batch job as the service records it: who ran it where, what it asked for, and how it ended.
 ///
-/// Times are UTC instants; stores keep them to the microsecond.
-public struct Job: Sendable, Hashable {
+/// Times are UTC instants; stores keep them to the microsecond. Its name, partition, account,
+/// cluster and requested resources are its ``attributes``, read as `job.partition`.
+public struct Job: CarriesJobAttributes, Sendable, Hashable {
     /// The scheduler's job id as a string: Slurm's `123`, an array task `120_2`, PBS's `42.server`.
     public var id: String
     public var user: String
     /// The allocated nodes, in allocation order, each at most once.
     public var nodes: [String]
     public var state: JobState
-    public var name: String?
-    public var partition: String?
-    public var account: String?
-    public var cluster: String?
-    public var requestedCPUs: Int?
-    public var requestedMemoryBytes: Int64?
-    public var requestedGPUs: Int?
+    public var attributes: JobAttributes
     /// The job's exit status as the user's script returned it (Slurm's `3` for `exit 3`), or the
     /// scheduler's code for a job killed before it could return one.
     public var exitCode: Int?
@@ -33,13 +28,7 @@ public struct Job: Sendable, Hashable {
         user: String,
         nodes: [String] = [],
         state: JobState = .pending,
-        name: String? = nil,
-        partition: String? = nil,
-        account: String? = nil,
-        cluster: String? = nil,
-        requestedCPUs: Int? = nil,
-        requestedMemoryBytes: Int64? = nil,
-        requestedGPUs: Int? = nil,
+        attributes: JobAttributes = JobAttributes(),
         exitCode: Int? = nil,
         submitTime: Date,
         startTime: Date? = nil,
@@ -49,13 +38,7 @@ public struct Job: Sendable, Hashable {
         self.user = user
         self.nodes = nodes
         self.state = state
-        self.name = name
-        self.partition = partition
-        self.account = account
-        self.cluster = cluster
-        self.requestedCPUs = requestedCPUs
-        self.requestedMemoryBytes = requestedMemoryBytes
-        self.requestedGPUs = requestedGPUs
+        self.attributes = attributes
         self.exitCode = exitCode
         self.submitTime = submitTime
         self.startTime = startTime
@@ -75,19 +58,7 @@ extension Job {
         try JobLimits.validateJobID(id)
         try JobLimits.validateName(user, field: "user", maxBytes: JobLimits.maxUserBytes)
         try JobLimits.validateNodes(nodes)
-        try JobLimits.validateOptionalText(name, field: "name", maxBytes: JobLimits.maxJobNameBytes)
-        try JobLimits.validateOptionalName(partition, field: "partition")
-        try JobLimits.validateOptionalName(account, field: "account")
-        try JobLimits.validateOptionalName(cluster, field: "cluster")
-        if let requestedCPUs {
-            try JobLimits.validateRange(requestedCPUs, field: "requestedCpus", JobLimits.requestedCPURange)
-        }
-        if let requestedMemoryBytes {
-            try JobLimits.validateMemory(requestedMemoryBytes, field: "requestedMemoryMb")
-        }
-        if let requestedGPUs {
-            try JobLimits.validateRange(requestedGPUs, field: "requestedGpus", JobLimits.requestedGPURange)
-        }
+        try attributes.validate()
         if let exitCode {
             try JobLimits.validateRange(exitCode, field: "exitCode", JobLimits.exitCodeRange)
         }

@@ -4,51 +4,22 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// A partial change to a job, as a `PATCH` sends it: nil fields stay as they are.
-public struct JobUpdate: Sendable, Hashable {
-    public var state: JobState?
-    public var user: String?
-    public var nodes: [String]?
-    public var name: String?
-    public var partition: String?
-    public var account: String?
-    public var cluster: String?
-    public var requestedCPUs: Int?
-    public var requestedMemoryBytes: Int64?
-    public var requestedGPUs: Int?
-    public var exitCode: Int?
-    public var startTime: Date?
-    public var endTime: Date?
+/// A partial change to a job, as a `PATCH` sends it: nil fields, and attributes left nil,
+/// stay as they are. Starts as ``nothing`` and is given what changes.
+public struct JobUpdate: CarriesJobAttributes, Sendable, Hashable {
+    public var state: JobState? = nil
+    public var user: String? = nil
+    public var nodes: [String]? = nil
+    public var attributes = JobAttributes()
+    public var exitCode: Int? = nil
+    public var startTime: Date? = nil
+    public var endTime: Date? = nil
+}
 
-    public init(
-        state: JobState? = nil,
-        user: String? = nil,
-        nodes: [String]? = nil,
-        name: String? = nil,
-        partition: String? = nil,
-        account: String? = nil,
-        cluster: String? = nil,
-        requestedCPUs: Int? = nil,
-        requestedMemoryBytes: Int64? = nil,
-        requestedGPUs: Int? = nil,
-        exitCode: Int? = nil,
-        startTime: Date? = nil,
-        endTime: Date? = nil
-    ) {
-        self.state = state
-        self.user = user
-        self.nodes = nodes
-        self.name = name
-        self.partition = partition
-        self.account = account
-        self.cluster = cluster
-        self.requestedCPUs = requestedCPUs
-        self.requestedMemoryBytes = requestedMemoryBytes
-        self.requestedGPUs = requestedGPUs
-        self.exitCode = exitCode
-        self.startTime = startTime
-        self.endTime = endTime
-    }
+extension JobUpdate {
+    /// The update that changes nothing, to be given what changes:
+    /// `var update = JobUpdate.nothing; update.state = .running`.
+    public static let nothing = JobUpdate()
 }
 
 extension Job {
@@ -64,13 +35,7 @@ extension Job {
         }
         if let user = update.user { job.user = user }
         if let nodes = update.nodes { job.nodes = nodes }
-        if let name = update.name { job.name = name }
-        if let partition = update.partition { job.partition = partition }
-        if let account = update.account { job.account = account }
-        if let cluster = update.cluster { job.cluster = cluster }
-        if let requestedCPUs = update.requestedCPUs { job.requestedCPUs = requestedCPUs }
-        if let requestedMemoryBytes = update.requestedMemoryBytes { job.requestedMemoryBytes = requestedMemoryBytes }
-        if let requestedGPUs = update.requestedGPUs { job.requestedGPUs = requestedGPUs }
+        job.attributes = job.attributes.updated(with: update.attributes)
         if let exitCode = update.exitCode { job.exitCode = exitCode }
         if let startTime = update.startTime { job.startTime = startTime }
         if let endTime = update.endTime { job.endTime = endTime }

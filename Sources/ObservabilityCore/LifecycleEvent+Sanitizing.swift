@@ -16,27 +16,9 @@ extension LifecycleEvent {
             }
         }
         if !keep({ () throws(ValidationError) in try JobLimits.validateNodes(nodes) }) { event.nodes = [] }
-        if !keep({ () throws(ValidationError) in try JobLimits.validateOptionalText(name, field: "name", maxBytes: JobLimits.maxJobNameBytes) }) {
-            event.name = nil
-        }
-        if !keep({ () throws(ValidationError) in try JobLimits.validateOptionalName(partition, field: "partition") }) { event.partition = nil }
-        if !keep({ () throws(ValidationError) in try JobLimits.validateOptionalName(account, field: "account") }) { event.account = nil }
-        if !keep({ () throws(ValidationError) in try JobLimits.validateOptionalName(cluster, field: "cluster") }) { event.cluster = nil }
-        if let cpus = requestedCPUs,
-            !keep({ () throws(ValidationError) in try JobLimits.validateRange(cpus, field: "requestedCpus", JobLimits.requestedCPURange) })
-        {
-            event.requestedCPUs = nil
-        }
-        if let bytes = requestedMemoryBytes,
-            !keep({ () throws(ValidationError) in try JobLimits.validateMemory(bytes, field: "requestedMemoryMb") })
-        {
-            event.requestedMemoryBytes = nil
-        }
-        if let gpus = requestedGPUs,
-            !keep({ () throws(ValidationError) in try JobLimits.validateRange(gpus, field: "requestedGpus", JobLimits.requestedGPURange) })
-        {
-            event.requestedGPUs = nil
-        }
+        let attributes = attributes.keepingValid()
+        event.attributes = attributes.attributes
+        dropped += attributes.dropped
         if let code = exitCode,
             !keep({ () throws(ValidationError) in try JobLimits.validateRange(code, field: "exitCode", JobLimits.exitCodeRange) })
         {

@@ -10,7 +10,8 @@ public import Foundation
 /// decides once, for all of them, what an event does to the stored job. Events arrive late,
 /// twice, and out of order (a spooled prolog replayed after its epilog), so every field but
 /// ``id``, ``jobID``, ``kind``, ``time`` and ``user`` is optional and merged, never required.
-public struct LifecycleEvent: Sendable, Hashable, Codable {
+/// The job's name, partition and requests are its ``attributes``, read as `event.partition`.
+public struct LifecycleEvent: CarriesJobAttributes, Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
         /// The job is known and waiting (the poller sees pending jobs; no hook does).
         case submitted
@@ -36,13 +37,7 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
     /// anything else failed.
     public var finalState: JobState?
     public var exitCode: Int?
-    public var name: String?
-    public var partition: String?
-    public var account: String?
-    public var cluster: String?
-    public var requestedCPUs: Int?
-    public var requestedMemoryBytes: Int64?
-    public var requestedGPUs: Int?
+    public var attributes: JobAttributes
     /// Submission time where the source knows it (the poller does; hooks do not).
     public var submitTime: Date?
     /// Start time where the source knows it better than ``time`` (the poller, a late epilog).
@@ -55,7 +50,7 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
 
     /// A job's CPU time and peak memory as one node (for PBS, the mother superior, for the
     /// whole job) reports them.
-    public struct Usage: Sendable, Hashable, Codable {
+    public struct Usage: Sendable, Hashable {
         public var node: String
         public var cpuSeconds: Double
         public var peakMemoryBytes: Int64
@@ -81,13 +76,7 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
         nodes: [String] = [],
         finalState: JobState? = nil,
         exitCode: Int? = nil,
-        name: String? = nil,
-        partition: String? = nil,
-        account: String? = nil,
-        cluster: String? = nil,
-        requestedCPUs: Int? = nil,
-        requestedMemoryBytes: Int64? = nil,
-        requestedGPUs: Int? = nil,
+        attributes: JobAttributes = JobAttributes(),
         submitTime: Date? = nil,
         startTime: Date? = nil,
         usage: Usage? = nil
@@ -100,13 +89,7 @@ public struct LifecycleEvent: Sendable, Hashable, Codable {
         self.nodes = nodes
         self.finalState = finalState
         self.exitCode = exitCode
-        self.name = name
-        self.partition = partition
-        self.account = account
-        self.cluster = cluster
-        self.requestedCPUs = requestedCPUs
-        self.requestedMemoryBytes = requestedMemoryBytes
-        self.requestedGPUs = requestedGPUs
+        self.attributes = attributes
         self.submitTime = submitTime
         self.startTime = startTime
         self.usage = usage

@@ -121,13 +121,7 @@ public enum LifecycleTranslator {
                 job.nodes.append(node)
             }
         }
-        if let name = event.name { job.name = name }
-        if let partition = event.partition { job.partition = partition }
-        if let account = event.account { job.account = account }
-        if let cluster = event.cluster { job.cluster = cluster }
-        if let requestedCPUs = event.requestedCPUs { job.requestedCPUs = requestedCPUs }
-        if let requestedMemoryBytes = event.requestedMemoryBytes { job.requestedMemoryBytes = requestedMemoryBytes }
-        if let requestedGPUs = event.requestedGPUs { job.requestedGPUs = requestedGPUs }
+        job.attributes = job.attributes.updated(with: event.attributes)
         if let submitTime = event.submitTime { job.submitTime = submitTime }
     }
 

@@ -60,13 +60,15 @@ enum DemoData {
             user: users[random.next(upTo: users.count)],
             nodes: state == .pending ? [] : nodes,
             state: state,
-            name: ["lammps-md", "wrf-forecast", "bert-finetune", "gromacs-run", "cp2k-opt", "bwa-align"][number % 6],
-            partition: partition.name,
-            account: accounts[number % accounts.count],
-            cluster: "demo",
-            requestedCPUs: cpus,
-            requestedMemoryBytes: memoryGiB << 30,
-            requestedGPUs: gpus,
+            attributes: JobAttributes(
+                name: ["lammps-md", "wrf-forecast", "bert-finetune", "gromacs-run", "cp2k-opt", "bwa-align"][number % 6],
+                partition: partition.name,
+                account: accounts[number % accounts.count],
+                cluster: "demo",
+                requestedCPUs: cpus,
+                requestedMemoryBytes: memoryGiB << 30,
+                requestedGPUs: gpus
+            ),
             submitTime: submit
         )
         guard state != .pending else { return (job, []) }

@@ -1,5 +1,6 @@
 import CSlurm
 import LocalFiles
+import ObservabilityCore
 import SchedulerFormats
 public import SlurmPolling
 
@@ -171,10 +172,12 @@ public final class SlurmController {
             isRequeueing: state & (HPC_SLURM_JOB_REQUEUE | HPC_SLURM_JOB_REQUEUE_HOLD | HPC_SLURM_JOB_REQUEUE_FED) != 0,
             userID: job.user_id,
             userName: string(job.user_name),
-            name: string(job.name),
-            partition: string(job.partition),
-            account: string(job.account),
-            cluster: string(job.cluster),
+            attributes: JobAttributes(
+                name: string(job.name),
+                partition: string(job.partition),
+                account: string(job.account),
+                cluster: string(job.cluster)
+            ),
             nodes: string(job.nodes),
             submitTime: date(job.submit_time),
             startTime: job.job_state & HPC_SLURM_JOB_STATE_BASE == SlurmBaseState.pending.rawValue ? nil : date(job.start_time),

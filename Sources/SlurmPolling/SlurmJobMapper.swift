@@ -78,10 +78,7 @@ public enum SlurmJobMapper {
         if state != .pending, let nodes = record.nodes, let names = try? SlurmHostlist.expand(nodes, field: "nodes") {
             event.nodes = names
         }
-        event.name = record.name
-        event.partition = record.partition
-        event.account = record.account
-        event.cluster = record.cluster
+        event.attributes = record.attributes
         event.submitTime = record.submitTime
         if let text = record.requestedTRES, let tres = try? SlurmTRES(parsing: text) {
             event.requestedCPUs = tres.cpus.flatMap { $0 > 0 ? $0 : nil }

@@ -1,3 +1,5 @@
+public import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -12,7 +14,7 @@ public enum SlurmBaseState: UInt32, Sendable, Hashable, CaseIterable {
 /// What the poller keeps of one `slurm_job_info_t`: copied out of libslurm's buffer so the
 /// buffer can be freed at once and everything after it is plain Swift, testable without a
 /// cluster.
-public struct SlurmJobRecord: Sendable, Hashable {
+public struct SlurmJobRecord: CarriesJobAttributes, Sendable, Hashable {
     public var jobID: UInt32
     /// The array's id and this task's id; both nil for a job that is not an array task.
     public var arrayJobID: UInt32?
@@ -24,10 +26,9 @@ public struct SlurmJobRecord: Sendable, Hashable {
     public var isRequeueing: Bool
     public var userID: UInt32
     public var userName: String?
-    public var name: String?
-    public var partition: String?
-    public var account: String?
-    public var cluster: String?
+    /// The name, partition, account and cluster as slurmctld holds them. The requests are
+    /// in ``requestedTRES``, which the mapper reads.
+    public var attributes: JobAttributes
     /// A host list expression such as `cn[01-04]`.
     public var nodes: String?
     public var submitTime: Date?
@@ -52,10 +53,7 @@ public struct SlurmJobRecord: Sendable, Hashable {
         isRequeueing: Bool = false,
         userID: UInt32,
         userName: String? = nil,
-        name: String? = nil,
-        partition: String? = nil,
-        account: String? = nil,
-        cluster: String? = nil,
+        attributes: JobAttributes = JobAttributes(),
         nodes: String? = nil,
         submitTime: Date? = nil,
         startTime: Date? = nil,
@@ -73,10 +71,7 @@ public struct SlurmJobRecord: Sendable, Hashable {
         self.isRequeueing = isRequeueing
         self.userID = userID
         self.userName = userName
-        self.name = name
-        self.partition = partition
-        self.account = account
-        self.cluster = cluster
+        self.attributes = attributes
         self.nodes = nodes
         self.submitTime = submitTime
         self.startTime = startTime

@@ -68,7 +68,9 @@ extension StoreBench {
                     user: "bench",
                     nodes: ["node-0"],
                     state: .running,
-                    requestedCPUs: 128,
+                    attributes: JobAttributes(
+                        requestedCPUs: 128
+                    ),
                     submitTime: Date(),
                     startTime: Date()
                 )
@@ -120,9 +122,11 @@ extension StoreBench {
                         time: now,
                         user: "user\(index % 50)",
                         nodes: ["cn\(index % 2_000)"],
-                        partition: index.isMultiple(of: 3) ? "gpu" : "batch",
-                        cluster: "bench",
-                        requestedCPUs: 32
+                        attributes: JobAttributes(
+                            partition: index.isMultiple(of: 3) ? "gpu" : "batch",
+                            cluster: "bench",
+                            requestedCPUs: 32
+                        )
                     )
                 }
                 _ = try await store.apply(events)

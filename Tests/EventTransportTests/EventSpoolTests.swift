@@ -19,13 +19,15 @@ struct EventSpoolTests {
         nodes: ["a", "b"],
         finalState: .cancelled,
         exitCode: 143,
-        name: "quote \" and \\ back",
-        partition: "p",
-        account: "acct",
-        cluster: "c",
-        requestedCPUs: 4,
-        requestedMemoryBytes: 3 << 30,
-        requestedGPUs: 1,
+        attributes: JobAttributes(
+            name: "quote \" and \\ back",
+            partition: "p",
+            account: "acct",
+            cluster: "c",
+            requestedCPUs: 4,
+            requestedMemoryBytes: 3 << 30,
+            requestedGPUs: 1
+        ),
         submitTime: Date(timeIntervalSince1970: 1_779_999_000),
         startTime: Date(timeIntervalSince1970: 1_779_999_500)
     )

@@ -22,12 +22,14 @@ func makeJob(
         user: user,
         nodes: nodes,
         state: state,
-        partition: partition,
-        account: "physics",
-        cluster: "hpc1",
-        requestedCPUs: requestedCPUs,
-        requestedMemoryBytes: 8 << 30,
-        requestedGPUs: 0,
+        attributes: JobAttributes(
+            partition: partition,
+            account: "physics",
+            cluster: "hpc1",
+            requestedCPUs: requestedCPUs,
+            requestedMemoryBytes: 8 << 30,
+            requestedGPUs: 0
+        ),
         submitTime: at(submit),
         startTime: start.map(at),
         endTime: end.map(at)
@@ -63,6 +65,6 @@ func event(
         nodes: nodes,
         finalState: finalState,
         exitCode: exitCode,
-        partition: "batch"
+        attributes: JobAttributes(partition: "batch")
     )
 }

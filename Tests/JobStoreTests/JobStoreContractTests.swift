@@ -1,8 +1,9 @@
 import Foundation
-import ObservabilityCore
 import SQLJobStore
 import TestSupport
 import Testing
+
+@testable import ObservabilityCore
 
 /// One behaviour, every backend: each test runs against SQLite and PostgreSQL alike.
 @Suite("JobStore contract")

@@ -37,6 +37,18 @@ struct HTTPCollectorSinkTests {
         }
     }
 
+    /// The agent's bodies are openapi.yaml's MetricSampleInput and UsageTotals, with RFC 3339
+    /// times (a plain JSONEncoder would write a date as seconds since 2001).
+    @Test func bodiesAreTheAPIsSchemasWithRFC3339Times() throws {
+        let samples = try #require(JSONSerialization.jsonObject(with: Data(HTTPCollectorSink.samplesJSON(samples("42", 1)))) as? [[String: Any]])
+        #expect(samples.count == 1)
+        #expect(samples[0]["timestamp"] as? String == "2026-05-28T20:26:40Z")
+        #expect(samples[0]["cpuUsage"] as? Double == 50 && samples[0]["memoryUsageMb"] as? Double == 1 && samples[0]["node"] as? String == "n1")
+        let totals = JobUsageTotals(jobID: "42", node: "n1", cpuSeconds: 12.5, peakMemoryBytes: 3 << 20)
+        let usage = try #require(JSONSerialization.jsonObject(with: Data(HTTPCollectorSink.totalsJSON(totals))) as? [String: Any])
+        #expect(usage["node"] as? String == "n1" && usage["cpuSeconds"] as? Double == 12.5 && usage["peakMemoryMb"] as? Double == 3)
+    }
+
     @Test func samplesWaitWhileTheServiceIsDownAndGoWhenItIsBack() async {
         let service = ScriptedService()
         let sink = HTTPCollectorSink(client: service, capacity: 100, interval: .milliseconds(1), logger: Logger(label: "test"))

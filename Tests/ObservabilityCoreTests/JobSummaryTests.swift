@@ -11,8 +11,10 @@ struct JobSummaryTests {
             id: "7",
             user: "alice",
             state: .completed,
-            requestedCPUs: cpus,
-            requestedMemoryBytes: memory,
+            attributes: JobAttributes(
+                requestedCPUs: cpus,
+                requestedMemoryBytes: memory
+            ),
             submitTime: start,
             startTime: start,
             endTime: start.addingTimeInterval(100)

@@ -1,6 +1,7 @@
 import Foundation
-import ObservabilityCore
 import Testing
+
+@testable import ObservabilityCore
 
 @Suite("Validation")
 struct ValidationTests {

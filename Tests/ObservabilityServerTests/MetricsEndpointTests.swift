@@ -78,7 +78,14 @@ struct MetricsEndpointTests {
             let jobs = 4_000
             _ = try await store.apply(
                 (0..<jobs).map {
-                    LifecycleEvent(id: "s\($0)", jobID: "\($0)", kind: .started, time: now, user: "user-with-a-long-name-\($0)", partition: "batch")
+                    LifecycleEvent(
+                        id: "s\($0)",
+                        jobID: "\($0)",
+                        kind: .started,
+                        time: now,
+                        user: "user-with-a-long-name-\($0)",
+                        attributes: JobAttributes(partition: "batch")
+                    )
                 }
             )
             try await store.appendSamples(

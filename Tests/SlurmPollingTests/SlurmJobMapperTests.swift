@@ -15,10 +15,12 @@ struct SlurmJobMapperTests {
             baseState: state,
             userID: 1000,
             userName: "alice",
-            name: "train",
-            partition: "gpu",
-            account: "proj",
-            cluster: "hpc1",
+            attributes: JobAttributes(
+                name: "train",
+                partition: "gpu",
+                account: "proj",
+                cluster: "hpc1"
+            ),
             nodes: "gpu[01-02]",
             submitTime: submit,
             startTime: state == .pending ? nil : start,

@@ -21,10 +21,12 @@ struct SlurmPollerTests {
             baseState: state,
             userID: 1000,
             userName: "alice",
-            name: name,
-            partition: "gpu",
-            account: "proj",
-            cluster: "hpc1",
+            attributes: JobAttributes(
+                name: name,
+                partition: "gpu",
+                account: "proj",
+                cluster: "hpc1"
+            ),
             nodes: state == .pending ? nil : "cn[01-02]",
             submitTime: submit,
             startTime: state == .pending ? nil : start,
@@ -103,11 +105,22 @@ struct SlurmPollerTests {
         let scratch = try await TestBackend.sqlite.makeStore()
         let source = RecordedJobSource(cluster: "hpc1")
         // Recorded by a poller that ran before this process, then forgotten by slurmctld.
-        _ = try await scratch.store.apply(LifecycleEvent(id: "old:7", jobID: "7", kind: .started, time: Self.start, user: "bob", cluster: "hpc1"))
-        // Another cluster's job, and one made through the API, are not this poller's to close.
-        _ = try await scratch.store.apply(LifecycleEvent(id: "old:8", jobID: "8", kind: .started, time: Self.start, user: "bob", cluster: "other"))
         _ = try await scratch.store.apply(
-            LifecycleEvent(id: "old:api", jobID: "notebook-1", kind: .started, time: Self.start, user: "bob", cluster: "hpc1")
+            LifecycleEvent(id: "old:7", jobID: "7", kind: .started, time: Self.start, user: "bob", attributes: JobAttributes(cluster: "hpc1"))
+        )
+        // Another cluster's job, and one made through the API, are not this poller's to close.
+        _ = try await scratch.store.apply(
+            LifecycleEvent(id: "old:8", jobID: "8", kind: .started, time: Self.start, user: "bob", attributes: JobAttributes(cluster: "other"))
+        )
+        _ = try await scratch.store.apply(
+            LifecycleEvent(
+                id: "old:api",
+                jobID: "notebook-1",
+                kind: .started,
+                time: Self.start,
+                user: "bob",
+                attributes: JobAttributes(cluster: "hpc1")
+            )
         )
         source.hold([])
         try await Self.poller(scratch.store, source).pollOnce()

@@ -72,6 +72,36 @@ private func mebibytes(_ value: Double?, field: String) throws(ValidationError) 
     return try MemorySize.bytes(fromMiB: value, field: field)
 }
 
+/// The request bodies that carry a job's attributes (a new job, a change, an event): read
+/// and checked the same way for all three.
+protocol JobAttributesBody {
+    var name: String? { get }
+    var partition: String? { get }
+    var account: String? { get }
+    var cluster: String? { get }
+    var requestedCpus: Int64? { get }
+    var requestedMemoryMb: Double? { get }
+    var requestedGpus: Int64? { get }
+}
+
+extension JobAttributesBody {
+    func attributes() throws(ValidationError) -> JobAttributes {
+        JobAttributes(
+            name: name,
+            partition: partition,
+            account: account,
+            cluster: cluster,
+            requestedCPUs: try integer(requestedCpus, field: "requestedCpus", in: JobLimits.requestedCPURange),
+            requestedMemoryBytes: try mebibytes(requestedMemoryMb, field: "requestedMemoryMb"),
+            requestedGPUs: try integer(requestedGpus, field: "requestedGpus", in: JobLimits.requestedGPURange)
+        )
+    }
+}
+
+extension Components.Schemas.JobCreate: JobAttributesBody {}
+extension Components.Schemas.JobUpdate: JobAttributesBody {}
+extension Components.Schemas.LifecycleEvent: JobAttributesBody {}
+
 extension Job {
     init(creating body: Components.Schemas.JobCreate, now: Date) throws(ValidationError) {
         self.init(
@@ -79,13 +109,7 @@ extension Job {
             user: body.user,
             nodes: body.nodes ?? [],
             state: body.state.map(JobState.init) ?? .pending,
-            name: body.name,
-            partition: body.partition,
-            account: body.account,
-            cluster: body.cluster,
-            requestedCPUs: try integer(body.requestedCpus, field: "requestedCpus", in: JobLimits.requestedCPURange),
-            requestedMemoryBytes: try mebibytes(body.requestedMemoryMb, field: "requestedMemoryMb"),
-            requestedGPUs: try integer(body.requestedGpus, field: "requestedGpus", in: JobLimits.requestedGPURange),
+            attributes: try body.attributes(),
             exitCode: try integer(body.exitCode, field: "exitCode", in: JobLimits.exitCodeRange),
             submitTime: body.submitTime ?? now,
             startTime: body.startTime,
@@ -99,21 +123,14 @@ extension Job {
 
 extension JobUpdate {
     init(_ body: Components.Schemas.JobUpdate) throws(ValidationError) {
-        self.init(
-            state: body.state.map(JobState.init),
-            user: body.user,
-            nodes: body.nodes,
-            name: body.name,
-            partition: body.partition,
-            account: body.account,
-            cluster: body.cluster,
-            requestedCPUs: try integer(body.requestedCpus, field: "requestedCpus", in: JobLimits.requestedCPURange),
-            requestedMemoryBytes: try mebibytes(body.requestedMemoryMb, field: "requestedMemoryMb"),
-            requestedGPUs: try integer(body.requestedGpus, field: "requestedGpus", in: JobLimits.requestedGPURange),
-            exitCode: try integer(body.exitCode, field: "exitCode", in: JobLimits.exitCodeRange),
-            startTime: body.startTime,
-            endTime: body.endTime
-        )
+        self = .nothing
+        state = body.state.map(JobState.init)
+        user = body.user
+        nodes = body.nodes
+        attributes = try body.attributes()
+        exitCode = try integer(body.exitCode, field: "exitCode", in: JobLimits.exitCodeRange)
+        startTime = body.startTime
+        endTime = body.endTime
     }
 }
 
@@ -153,13 +170,7 @@ extension LifecycleEvent {
             nodes: body.nodes ?? [],
             finalState: body.finalState.map(JobState.init),
             exitCode: try integer(body.exitCode, field: "exitCode", in: JobLimits.exitCodeRange),
-            name: body.name,
-            partition: body.partition,
-            account: body.account,
-            cluster: body.cluster,
-            requestedCPUs: try integer(body.requestedCpus, field: "requestedCpus", in: JobLimits.requestedCPURange),
-            requestedMemoryBytes: try mebibytes(body.requestedMemoryMb, field: "requestedMemoryMb"),
-            requestedGPUs: try integer(body.requestedGpus, field: "requestedGpus", in: JobLimits.requestedGPURange),
+            attributes: try body.attributes(),
             submitTime: body.submitTime,
             startTime: body.startTime,
             usage: try body.usage.map { usage throws(ValidationError) in

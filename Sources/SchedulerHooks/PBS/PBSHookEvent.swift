@@ -55,10 +55,12 @@ public enum PBSHookEvent {
             time: now,
             user: arguments.user,
             nodes: nodes,
-            name: arguments.jobName,
-            partition: arguments.queue,
-            account: arguments.account,
-            cluster: configuredCluster ?? arguments.server
+            attributes: JobAttributes(
+                name: arguments.jobName,
+                partition: arguments.queue,
+                account: arguments.account,
+                cluster: configuredCluster ?? arguments.server
+            )
         )
         if let requested {
             event.requestedCPUs = attempt { () throws(SchedulerFormatError) in try requestedCPUs(requested) }

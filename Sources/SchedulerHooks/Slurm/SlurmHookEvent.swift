@@ -58,10 +58,12 @@ public enum SlurmHookEvent {
             user: user,
             nodes: nodes,
             exitCode: exitCode,
-            name: value("SLURM_JOB_NAME"),
-            partition: value("SLURM_JOB_PARTITION"),
-            account: value("SLURM_JOB_ACCOUNT"),
-            cluster: configuredCluster ?? value("SLURM_CLUSTER_NAME")
+            attributes: JobAttributes(
+                name: value("SLURM_JOB_NAME"),
+                partition: value("SLURM_JOB_PARTITION"),
+                account: value("SLURM_JOB_ACCOUNT"),
+                cluster: configuredCluster ?? value("SLURM_CLUSTER_NAME")
+            )
         )
         if let cpus = value("SLURM_JOB_CPUS_PER_NODE").flatMap(totalCPUs) { event.requestedCPUs = cpus }
         return event

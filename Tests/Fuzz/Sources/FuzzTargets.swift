@@ -166,8 +166,10 @@ enum FuzzTargets {
                 id: "1",
                 user: "u",
                 state: .completed,
-                requestedCPUs: 1,
-                requestedMemoryBytes: 1,
+                attributes: JobAttributes(
+                    requestedCPUs: 1,
+                    requestedMemoryBytes: 1
+                ),
                 submitTime: now,
                 startTime: now,
                 endTime: now + 1
