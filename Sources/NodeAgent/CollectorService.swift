@@ -64,10 +64,33 @@ public struct CollectorService: Service {
         self.cgroupRoot = cgroupRoot
         self.procRoot = procRoot
         self.logger = logger
-        collected = Counter(label: "hpc_obs_collector_samples_total", factory: metricsFactory)
-        dropped = Counter(label: "hpc_obs_samples_dropped_total", factory: metricsFactory)
-        unmapped = Gauge(label: "hpc_obs_collector_unmapped_jobs", factory: metricsFactory)
-        cycleDuration = Timer(label: "hpc_obs_collector_cycle_duration_seconds", factory: metricsFactory)
+        collected = Counter(label: Family.collected.rawValue, factory: metricsFactory)
+        dropped = Counter(label: Family.dropped.rawValue, factory: metricsFactory)
+        unmapped = Gauge(label: Family.unmapped.rawValue, factory: metricsFactory)
+        cycleDuration = Timer(label: Family.cycleDuration.rawValue, factory: metricsFactory)
+    }
+
+    /// The families, named and described here only; the server's registry takes the help.
+    enum Family: String, CaseIterable {
+        case collected = "hpc_obs_collector_samples_total"
+        case dropped = "hpc_obs_samples_dropped_total"
+        case unmapped = "hpc_obs_collector_unmapped_jobs"
+        case cycleDuration = "hpc_obs_collector_cycle_duration_seconds"
+
+        var help: String {
+            switch self {
+            case .collected: "Samples this server's collector stored for jobs on its node."
+            case .dropped: "Samples the collector took but could not store (the store failed, or the job is not recorded as running)."
+            case .unmapped:
+                "Jobs read on this node in the last cycle that Slurm could not place (no job id or allocation from slurmctld): their use is left out."
+            case .cycleDuration: "Time one collection cycle took."
+            }
+        }
+    }
+
+    /// The collector's families in `/metrics`: name and help.
+    public static var metricFamilies: [(name: String, help: String)] {
+        Family.allCases.map { ($0.rawValue, $0.help) }
     }
 
     public func run() async throws {

@@ -39,11 +39,34 @@ struct SpoolReplayService: Service {
         self.interval = interval
         self.clock = clock
         self.logger = logger
-        depth = Gauge(label: "hpc_obs_spool_depth", factory: metricsFactory)
-        unsafe = Gauge(label: "hpc_obs_spool_unsafe_entries", factory: metricsFactory)
-        unreadable = Gauge(label: "hpc_obs_spool_unreadable_entries", factory: metricsFactory)
-        replayed = Counter(label: "hpc_obs_spool_replayed_total", factory: metricsFactory)
-        rejected = Counter(label: "hpc_obs_spool_rejected_total", factory: metricsFactory)
+        depth = Gauge(label: Family.depth.rawValue, factory: metricsFactory)
+        unsafe = Gauge(label: Family.unsafe.rawValue, factory: metricsFactory)
+        unreadable = Gauge(label: Family.unreadable.rawValue, factory: metricsFactory)
+        replayed = Counter(label: Family.replayed.rawValue, factory: metricsFactory)
+        rejected = Counter(label: Family.rejected.rawValue, factory: metricsFactory)
+    }
+
+    /// The families, named and described here only.
+    enum Family: String, CaseIterable {
+        case depth = "hpc_obs_spool_depth"
+        case unsafe = "hpc_obs_spool_unsafe_entries"
+        case unreadable = "hpc_obs_spool_unreadable_entries"
+        case replayed = "hpc_obs_spool_replayed_total"
+        case rejected = "hpc_obs_spool_rejected_total"
+
+        var help: String {
+            switch self {
+            case .depth: "Events waiting in this host's hook spool."
+            case .unsafe: "Spool entries passed over as unsafe: links, FIFOs, hard links, files of users the service does not trust."
+            case .unreadable: "Spooled events this server may not read (the group read bit is missing)."
+            case .replayed: "Spooled events this server delivered to the store."
+            case .rejected: "Spooled events the store refused for good, moved to the spool's rejected/ folder."
+            }
+        }
+    }
+
+    static var metricFamilies: [(name: String, help: String)] {
+        Family.allCases.map { ($0.rawValue, $0.help) }
     }
 
     func run() async throws {

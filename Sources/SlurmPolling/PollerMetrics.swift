@@ -16,13 +16,34 @@ struct PollerMetrics: Sendable {
     let jobs: Gauge
     let events: Counter
 
+    /// The families, named and described here only; the server's registry takes the help.
+    enum Family: String, CaseIterable {
+        case up = "hpc_obs_slurm_up"
+        case lastSuccess = "hpc_obs_slurm_poll_last_success_timestamp_seconds"
+        case failures = "hpc_obs_slurm_poll_failures_total"
+        case rpcDuration = "hpc_obs_slurm_load_jobs_duration_seconds"
+        case jobs = "hpc_obs_slurm_jobs"
+        case events = "hpc_obs_slurm_poll_events_total"
+
+        var help: String {
+            switch self {
+            case .up: "1 when the last read of slurmctld's jobs succeeded, 0 when it failed."
+            case .lastSuccess: "When the poller last read slurmctld's jobs; time() minus this is the poller's lag."
+            case .failures: "Poll cycles that could not read slurmctld's jobs."
+            case .rpcDuration: "Time slurm_load_jobs took, including SLURM_NO_CHANGE_IN_DATA answers."
+            case .jobs: "Jobs slurmctld held at the last poll that returned them."
+            case .events: "Lifecycle events the poller applied to the store."
+            }
+        }
+    }
+
     init(factory: any MetricsFactory) {
-        up = Gauge(label: "hpc_obs_slurm_up", factory: factory)
-        lastSuccess = Gauge(label: "hpc_obs_slurm_poll_last_success_timestamp_seconds", factory: factory)
-        failures = Counter(label: "hpc_obs_slurm_poll_failures_total", factory: factory)
-        rpcDuration = Timer(label: "hpc_obs_slurm_load_jobs_duration_seconds", factory: factory)
-        jobs = Gauge(label: "hpc_obs_slurm_jobs", factory: factory)
-        events = Counter(label: "hpc_obs_slurm_poll_events_total", factory: factory)
+        up = Gauge(label: Family.up.rawValue, factory: factory)
+        lastSuccess = Gauge(label: Family.lastSuccess.rawValue, factory: factory)
+        failures = Counter(label: Family.failures.rawValue, factory: factory)
+        rpcDuration = Timer(label: Family.rpcDuration.rawValue, factory: factory)
+        jobs = Gauge(label: Family.jobs.rawValue, factory: factory)
+        events = Counter(label: Family.events.rawValue, factory: factory)
         // Present from the start, so that alerts on a poller that never succeeded can fire:
         // down, and its last success at the epoch.
         up.record(0)

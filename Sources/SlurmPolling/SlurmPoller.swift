@@ -97,6 +97,11 @@ public final class SlurmPoller: Service, Sendable {
         }
     }
 
+    /// The poller's families in `/metrics`: name and help.
+    public static var metricFamilies: [(name: String, help: String)] {
+        PollerMetrics.Family.allCases.map { ($0.rawValue, $0.help) }
+    }
+
     /// The pause after `failures` failed cycles in a row: 2, 4, 8, then 10 intervals.
     static func backOff(interval: Duration, failures: Int) -> Duration {
         interval * min(10, 1 << min(failures, 4))
