@@ -1,15 +1,19 @@
+public import Configuration
 public import EventTransport
 import Foundation
 public import Logging
 public import MetricsExposition
 public import ObservabilityCore
 public import SlurmBridge
+import SystemPackage
 
-/// Everything `hpc-obs-server` reads from its environment, validated once at start-up.
+/// Everything `hpc-obs-server` reads from its environment and settings file, validated once
+/// at start-up.
 ///
 /// Variable names are the reference service's (`PORT`, `HOST`, `DATABASE_TYPE`, `DATABASE_URL`,
 /// `METRICS_RETENTION_DAYS`) plus our own; a bad value stops the server with a message naming
-/// the variable and what it accepts.
+/// the variable and what it accepts. Values come through swift-configuration: the environment
+/// over the settings file (``load(environment:)``), with the secrets marked so.
 public struct ServerConfiguration: Sendable, Hashable {
     /// Address to listen on. Defaults to `0.0.0.0`.
     public var host: String
@@ -135,16 +139,55 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.http = http
     }
 
-    /// Reads the environment, and `API_TOKEN_FILE` from disk when it is set.
+    /// Variables whose values are secrets (a token, a connection string with a password):
+    /// swift-configuration redacts them wherever it reports what was read.
+    static let secretVariables: Set<String> = ["API_TOKEN", "DATABASE_URL"]
+
+    /// The environment over the settings file (`HPC_OBS_CONFIG`, else
+    /// `/etc/hpc-obs/hpc-obs.conf` where it exists), and the token files from disk.
+    public static func load(environment: [String: String]) async throws(ConfigurationError) -> ServerConfiguration {
+        let named = environment[SettingsFile.pathVariable].flatMap { $0.isEmpty ? nil : $0 }
+        let path = named ?? SettingsFile.defaultPath
+        let file: EnvironmentVariablesProvider
+        do {
+            // Only the default may be missing: a file named on purpose must be there.
+            file = try await EnvironmentVariablesProvider(
+                environmentFilePath: FilePath(path),
+                allowMissing: named == nil,
+                secretsSpecifier: .specific(secretVariables)
+            )
+        } catch {
+            throw ConfigurationError(variable: SettingsFile.pathVariable, value: path, accepted: "a readable file of KEY=VALUE lines (\(error))")
+        }
+        let reader = ConfigReader(providers: [
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(secretVariables)), file,
+        ])
+        return try ServerConfiguration(reader: reader) { path in try String(contentsOfFile: path, encoding: .utf8) }
+    }
+
+    /// The environment alone, and `API_TOKEN_FILE` from disk when it is set.
     public init(environment: [String: String]) throws(ConfigurationError) {
         try self.init(environment: environment) { path in try String(contentsOfFile: path, encoding: .utf8) }
     }
 
-    /// - Parameter readFile: reads `API_TOKEN_FILE`; tests pass their own.
+    /// - Parameter readFile: reads `API_TOKEN_FILE` and `HPC_OBS_TOKEN_FILE`; tests pass their own.
     public init(environment: [String: String], readFile: (String) throws -> String) throws(ConfigurationError) {
+        let provider = EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(Self.secretVariables))
+        try self.init(reader: ConfigReader(provider: provider), readFile: readFile)
+    }
+
+    /// Reads every setting by its variable's name (`DATABASE_POOL_SIZE` is the key
+    /// `database.pool.size`), from whichever of `reader`'s providers has it first.
+    public init(reader: ConfigReader, readFile: (String) throws -> String) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
-            environment[name].flatMap { $0.isEmpty ? nil : $0 }
+            let key = ConfigKey(name.lowercased().replacingOccurrences(of: "_", with: "."))
+            return reader.string(forKey: key, isSecret: Self.secretVariables.contains(name)).flatMap { $0.isEmpty ? nil : $0 }
         }
+        let environment = Dictionary(
+            uniqueKeysWithValues: ["DATABASE_TYPE", "DATABASE_URL", "SQLITE_SYNCHRONOUS", "SLURM_CONF"].compactMap { name in
+                value(name).map { (name, $0) }
+            }
+        )
         func boolean(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
             guard let text = value(name) else { return fallback }
             switch text.lowercased() {

@@ -39,14 +39,14 @@ public enum HookRunner {
         // Armed before anything can block, with the default, then again with the setting.
         hpc_watchdog_arm(HookSettings.defaultTimeoutSeconds)
 
-        let configPath = environment["HPC_OBS_CONFIG"] ?? HookSettings.defaultConfigPath
+        let configPath = environment[SettingsFile.pathVariable] ?? SettingsFile.defaultPath
         var problems: [String] = []
         var fileValues: [String: String] = [:]
         if let bytes = FileBytes.read(configPath) {
-            let parsed = SettingsFile.parse(String(decoding: bytes, as: UTF8.self))
+            let parsed = SettingsFileParser.parse(String(decoding: bytes, as: UTF8.self))
             fileValues = parsed.values
             problems += parsed.problems.map { "\(configPath) \($0)" }
-        } else if environment["HPC_OBS_CONFIG"] != nil {
+        } else if environment[SettingsFile.pathVariable] != nil {
             problems.append("cannot read HPC_OBS_CONFIG=\(configPath)")
         }
         let (settings, settingProblems) = HookSettings.resolve(file: fileValues, environment: environment)

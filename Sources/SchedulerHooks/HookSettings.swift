@@ -8,7 +8,6 @@ public import SchedulerFormats
 /// (`/etc/hpc-obs/hpc-obs.conf`, or `HPC_OBS_CONFIG`), and variables of the same names in the
 /// environment override it. The same file serves as the server's systemd `EnvironmentFile`.
 public struct HookSettings: Sendable, Hashable {
-    public static let defaultConfigPath = "/etc/hpc-obs/hpc-obs.conf"
     public static let defaultTimeoutSeconds = 2.0
 
     /// Where to deliver events.

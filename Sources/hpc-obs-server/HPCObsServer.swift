@@ -36,7 +36,7 @@ struct HPCObsServer: AsyncParsableCommand {
     func run() async throws {
         var configuration: ServerConfiguration
         do {
-            configuration = try ServerConfiguration(environment: ProcessInfo.processInfo.environment)
+            configuration = try await ServerConfiguration.load(environment: ProcessInfo.processInfo.environment)
             configuration.seedDemo = seedDemo
         } catch {
             FileHandle.standardError.write(Data("hpc-obs-server: \(error)\n".utf8))

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ObservabilityCore
 import ObservabilityServer
@@ -13,6 +14,40 @@ struct ServerConfigurationTests {
         #expect(configuration.database == .sqlite(path: "./hpc-jobs.db"))
         #expect(configuration.retentionDays == 7)
         #expect(configuration.slurmPollSeconds == 30)
+    }
+
+    /// The packaged layout: the settings file names what the admin set, and a variable in the
+    /// server's environment wins over the file's line of the same name.
+    @Test func theEnvironmentWinsOverTheSettingsFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hpc-obs-\(UUID().uuidString).conf").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(
+            """
+            # comments and blank lines are skipped
+
+            HOST=127.0.0.1
+            PORT=9000
+            DATABASE_URL=/srv/hpc-obs/jobs.db
+            #SLURM_POLL_INTERVAL=5
+            METRICS_RETENTION_DAYS=30
+            """.utf8
+        ).write(to: URL(fileURLWithPath: path))
+        let configuration = try await ServerConfiguration.load(environment: ["HPC_OBS_CONFIG": path, "PORT": "9100"])
+        #expect(configuration.host == "127.0.0.1" && configuration.port == 9100 && configuration.retentionDays == 30)
+        #expect(configuration.database == .sqlite(path: "/srv/hpc-obs/jobs.db"))
+        #expect(configuration.slurmPollSeconds == 30)
+
+        // A bad value in the file stops the server as one in the environment does.
+        try Data("PORT=http\n".utf8).write(to: URL(fileURLWithPath: path))
+        let bad = await #expect(throws: ConfigurationError.self) { try await ServerConfiguration.load(environment: ["HPC_OBS_CONFIG": path]) }
+        #expect(bad?.variable == "PORT" && bad?.value == "http")
+    }
+
+    @Test func aSettingsFileNamedOnPurposeMustBeThere() async throws {
+        let error = await #expect(throws: ConfigurationError.self) {
+            try await ServerConfiguration.load(environment: ["HPC_OBS_CONFIG": "/nonexistent/hpc-obs.conf"])
+        }
+        #expect(error?.variable == "HPC_OBS_CONFIG")
     }
 
     @Test func readsEveryVariable() throws {

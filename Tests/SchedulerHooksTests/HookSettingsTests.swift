@@ -7,7 +7,7 @@ import Testing
 @Suite("Hook settings")
 struct HookSettingsTests {
     @Test func theFileTakesKeyValueLinesCommentsQuotesAndExport() {
-        let (values, problems) = SettingsFile.parse(
+        let (values, problems) = SettingsFileParser.parse(
             """
             # service
             HPC_OBS_URL=http://obs:8080

@@ -4,7 +4,7 @@ import LocalFiles
 ///
 /// Blank lines and lines starting with `#` are skipped; a value may be wrapped in single or
 /// double quotes; `export KEY=VALUE` is accepted so the same file can be sourced by a shell.
-public enum SettingsFile {
+public enum SettingsFileParser {
     public struct Problem: Sendable, Hashable, CustomStringConvertible {
         public var line: Int
         public var text: String
