@@ -7,41 +7,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Tests/testbed/common.sh
+. bench/common.sh
 export PATH="/opt/swift/usr/bin:$PATH"
 scrapes=${1:-30}
 
 packaging/install-build-deps
-command -v nginx >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
+need_nginx
 swift build -c release --product hpc-obs-server >&2
 swift build -c release --product hpc-obs-storebench >&2
 bin=$PWD/.build/release
 
-work=$(mktemp -d /tmp/hpc-obs-metrics-bench.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-    stop_background "$work" "${pids[@]}"
-    rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch metrics-bench
 
-nginx_port=$(free_port)
-mkdir -p "$work/www"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 64; }
-http {
-    access_log off;
-    server { listen 127.0.0.1:$nginx_port; root $work/www; default_type text/plain; }
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work"
+nginx_port=$(start_static_nginx "$work" text/plain)
 
-time_scrapes() { # url → one line per scrape: seconds
-    for _ in $(seq 1 "$scrapes"); do curl -sS -o /dev/null -w '%{time_total}\n' "$1"; done
-}
 
 printf '%-8s %12s %10s %10s %10s %10s %8s %12s\n' jobs bytes p50_ms p99_ms nginx_p50 nginx_p99 ratio rss_growth_MB
 for jobs in 1000 10000 100000; do
@@ -57,9 +36,9 @@ for jobs in 1000 10000 100000; do
     curl -fsS "http://127.0.0.1:$port/metrics" -o "$work/www/metrics-$jobs.txt"
     rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
     hwm_before=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-    time_scrapes "http://127.0.0.1:$port/metrics" >"$work/ours-$jobs.txt"
+    time_requests "$scrapes" "http://127.0.0.1:$port/metrics" >"$work/ours-$jobs.txt"
     hwm_after=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-    time_scrapes "http://127.0.0.1:$nginx_port/metrics-$jobs.txt" >"$work/nginx-$jobs.txt"
+    time_requests "$scrapes" "http://127.0.0.1:$nginx_port/metrics-$jobs.txt" >"$work/nginx-$jobs.txt"
     kill "$pid"
     python3 - "$jobs" "$(stat -c %s "$work/www/metrics-$jobs.txt")" "$work/ours-$jobs.txt" "$work/nginx-$jobs.txt" "$rss_before" "$hwm_before" "$hwm_after" <<'PY'
 import sys

@@ -34,6 +34,11 @@ public protocol JobStore: Sendable {
     /// Samples of one job. Throws ``StoreError/Code/notFound`` for an unknown job.
     func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample]
 
+    /// A job's samples in `query`'s range, one point per `stepSeconds` (and per node where
+    /// samples name one), computed by the database; `query.limit` counts points. Throws
+    /// ``StoreError/Code/notFound`` for an unknown job.
+    func samplePoints(jobID: String, _ query: SampleQuery, stepSeconds: Int) async throws -> [SamplePoint]
+
     /// Folds every running job, with its newest sample, into `initial` row by row inside one
     /// read: no sample history is scanned and the rows are never all held at once, which is
     /// what lets `/metrics` render 100,000 jobs in bounded memory.

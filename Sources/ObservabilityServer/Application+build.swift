@@ -36,6 +36,7 @@ public func buildApplication(
             store: store,
             auth: configuration.auth,
             jobMetrics: configuration.jobMetrics,
+            verdicts: configuration.verdicts,
             serviceMetrics: serviceMetrics,
             logger: logger
         ),
@@ -134,11 +135,12 @@ public func buildRouter(
     store: any JobStore,
     auth: AuthConfiguration = AuthConfiguration(),
     jobMetrics: JobMetricsConfiguration = JobMetricsConfiguration(),
+    verdicts: JobVerdicts.Thresholds = JobVerdicts.Thresholds(),
     serviceMetrics: ServiceMetrics = ServiceMetrics(),
     logger: Logger = Logger(label: "hpc-obs-server")
 ) throws -> Router<BasicRequestContext> {
     let store = InstrumentedJobStore(base: store, metrics: serviceMetrics)
-    let handler = ObservabilityAPIHandler(store: store, metrics: serviceMetrics, logger: logger)
+    let handler = ObservabilityAPIHandler(store: store, metrics: serviceMetrics, logger: logger, verdicts: verdicts)
     let recorder = RouteTableRecorder()
     try handler.registerHandlers(on: recorder)
     var routes = recorder.table

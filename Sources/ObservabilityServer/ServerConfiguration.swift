@@ -61,6 +61,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var serviceCAFile: String?
     /// How long a connection may take to send a request, and how many may be open.
     public var http: HTTPLimits
+    /// `VERDICT_*`: where a job's use of what it asked for earns a note in its summary.
+    public var verdicts: JobVerdicts.Thresholds
 
     /// Bounds on what one client can hold of the server.
     public struct HTTPLimits: Sendable, Hashable {
@@ -114,7 +116,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         collectorBufferSamples: Int = 100_000,
         tls: TLSFiles? = nil,
         serviceCAFile: String? = nil,
-        http: HTTPLimits = HTTPLimits()
+        http: HTTPLimits = HTTPLimits(),
+        verdicts: JobVerdicts.Thresholds = JobVerdicts.Thresholds()
     ) {
         self.host = host
         self.port = port
@@ -137,6 +140,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.tls = tls
         self.serviceCAFile = serviceCAFile
         self.http = http
+        self.verdicts = verdicts
     }
 
     /// Variables whose values are secrets (a token, a connection string with a password):
@@ -234,6 +238,21 @@ public struct ServerConfiguration: Sendable, Hashable {
             idleTimeoutSeconds: try integer("HTTP_IDLE_TIMEOUT", default: 30, in: 1...3_600),
             bodyTimeoutSeconds: try integer("HTTP_BODY_TIMEOUT", default: 30, in: 1...3_600),
             maxConnections: try integer("HTTP_MAX_CONNECTIONS", default: 10_000, in: 16...1_000_000)
+        )
+        let defaults = JobVerdicts.Thresholds()
+        verdicts = JobVerdicts.Thresholds(
+            cpuEfficiencyPercent: Double(try integer("VERDICT_CPU_PERCENT", default: Int(defaults.cpuEfficiencyPercent), in: 0...100)),
+            minimumCPUs: try integer("VERDICT_MIN_CPUS", default: defaults.minimumCPUs, in: 1...1_000_000),
+            memoryUsedPercent: Double(try integer("VERDICT_MEMORY_PERCENT", default: Int(defaults.memoryUsedPercent), in: 0...100)),
+            minimumMemoryBytes: Int64(
+                try integer(
+                    "VERDICT_MIN_MEMORY_MB",
+                    default: Int(defaults.minimumMemoryBytes / MemorySize.bytesPerMiB),
+                    in: 0...Int(MemorySize.maxMiB)
+                )
+            ) * MemorySize.bytesPerMiB,
+            gpuIdlePercent: Double(try integer("VERDICT_GPU_IDLE_PERCENT", default: Int(defaults.gpuIdlePercent), in: 0...100)),
+            minimumSeconds: Double(try integer("VERDICT_MIN_RUNTIME", default: Int(defaults.minimumSeconds), in: 0...86_400 * 365))
         )
         switch (value("TLS_CERT_FILE"), value("TLS_KEY_FILE")) {
         case (nil, nil):

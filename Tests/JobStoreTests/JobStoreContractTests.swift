@@ -194,6 +194,50 @@ struct JobStoreContractTests {
         await store.close()
     }
 
+    /// Downsampling in the database: one point per step and node, with each series' mean and
+    /// maximum, ordered the same way by both backends (samples without a node first).
+    @Test(arguments: TestBackend.available)
+    func samplePointsHoldTheMeanAndMaximumOfEachStepAndNode(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("p1", state: .running, start: 0))
+        // node-1: every 10 s for 600 s, CPU and memory climbing; node-2: two GPU samples; one
+        // sample naming no node.
+        var samples = (0..<60).map { i in sample("p1", Double(i) * 10, cpu: Double(i), memoryMiB: 1024 + Int64(i)) }
+        samples += [sample("p1", 0, cpu: 100, gpu: 50, node: "node-2"), sample("p1", 300, cpu: 100, gpu: 70, node: "node-2")]
+        samples.append(sample("p1", 10, cpu: 1, node: nil))
+        try await store.appendSamples(samples)
+
+        let points = try await store.samplePoints(jobID: "p1", SampleQuery(), stepSeconds: 100)
+        #expect(points.count == 6 + 2 + 1)
+        #expect(points.prefix(3).map(\.node) == [nil, "node-1", "node-2"])
+        let nodeOne = points.filter { $0.node == "node-1" }
+        #expect(nodeOne.map(\.time) == (0..<6).map { at(Double($0) * 100) })
+        #expect(nodeOne.allSatisfy { $0.samples == 10 && $0.gpuUsage == nil && $0.gpuUsageMax == nil })
+        // Step k holds samples 10k … 10k+9.
+        #expect(nodeOne.map(\.cpuUsage) == (0..<6).map { Double($0) * 10 + 4.5 })
+        #expect(nodeOne.map(\.cpuUsageMax) == (0..<6).map { Double($0) * 10 + 9 })
+        let mebibyte: Int64 = 1 << 20
+        let maxima: [Int64] = (0..<6).map { step in (1024 + Int64(step) * 10 + 9) * mebibyte }
+        #expect(nodeOne.map(\.memoryBytesMax) == maxima)
+        // Samples 1,024 … 1,033 MiB: a mean of 1,028.5 MiB.
+        #expect(nodeOne[0].memoryBytes == 1_028.5 * Double(mebibyte))
+        let nodeTwo = points.filter { $0.node == "node-2" }
+        #expect(nodeTwo.map(\.time) == [at(0), at(300)] && nodeTwo.map(\.gpuUsage) == [50, 70] && nodeTwo.map(\.gpuUsageMax) == [50, 70])
+
+        // The range, the limit (counting points) and the order apply as for samples.
+        let window = try await store.samplePoints(jobID: "p1", SampleQuery(from: at(100), to: at(199)), stepSeconds: 100)
+        #expect(window.map(\.node) == ["node-1"] && window.first?.samples == 10 && window.first?.cpuUsage == 14.5)
+        #expect(try await store.samplePoints(jobID: "p1", SampleQuery(limit: 2), stepSeconds: 100).count == 2)
+        #expect(try await store.samplePoints(jobID: "p1", SampleQuery(order: .newestFirst), stepSeconds: 100).first?.time == at(500))
+        // One step for everything: one point a node.
+        #expect(try await store.samplePoints(jobID: "p1", SampleQuery(), stepSeconds: 86_400).map(\.samples).sorted() == [1, 2, 60])
+
+        await #expect(throws: ValidationError.self) { _ = try await store.samplePoints(jobID: "p1", SampleQuery(), stepSeconds: 0) }
+        let missing = await #expect(throws: StoreError.self) { _ = try await store.samplePoints(jobID: "nope", SampleQuery(), stepSeconds: 60) }
+        #expect(missing?.code == .notFound)
+        await store.close()
+    }
+
     @Test(arguments: TestBackend.available)
     func largeBatchesAcrossJobsAreStoredWhole(backend: TestBackend) async throws {
         let store = try await backend.makeStore().store

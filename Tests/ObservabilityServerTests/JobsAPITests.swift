@@ -179,8 +179,29 @@ struct JobsAPITests {
             #expect(summary?["peakMemoryMb"] as? Double == 256)
             #expect(summary?["cpuEfficiencyPercent"] as? Double == 75)
             #expect(summary?["memoryEfficiencyPercent"] as? Double == 25)
+            // 100 s is under VERDICT_MIN_RUNTIME's 300: nothing judged but that.
+            #expect((summary?["notes"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["too_short_to_judge"])
             // Lists stay light: no summaries there.
             #expect(try await client.send(.get, "/v1/jobs").json["jobs"].map { ($0 as? [[String: Any]])?.first?["summary"] == nil } == true)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aWastefulJobsSummaryCarriesItsVerdicts(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            try await client.send(
+                .post,
+                "/v1/jobs",
+                json: """
+                    {"id": "w", "user": "alice", "state": "completed", "requestedCpus": 16, "requestedMemoryMb": 65536,
+                     "startTime": "2026-11-29T08:00:00Z", "endTime": "2026-11-29T09:00:00Z"}
+                    """
+            )
+            try await client.send(.put, "/v1/jobs/w/usage", json: #"{"node": "n1", "cpuSeconds": 4320, "peakMemoryMb": 2048}"#)
+            let summary = try await client.send(.get, "/v1/jobs/w").json["summary"] as? [String: Any]
+            let notes = try #require(summary?["notes"] as? [[String: Any]])
+            #expect(notes.compactMap { $0["code"] as? String } == ["cpu_underused", "memory_overrequested"])
+            #expect(notes.first?["message"] as? String == "used 1.2 of 16 CPUs on average (7.5 %): ask for fewer")
         }
     }
 

@@ -34,6 +34,19 @@ struct MetricsAndEventsAPITests {
                 field: "to"
             )
             try await client.send(.get, "/v1/jobs/m/metrics?order=sideways").expectProblem(.badRequest)
+
+            // step: one point a minute with the mean and the maximum (samples 0…59, then 60…99).
+            let steps = try await client.send(.get, "/v1/jobs/m/metrics?step=60")
+            #expect(steps.json["count"] as? Int == 2)
+            let points = try #require(steps.json["samples"] as? [[String: Any]])
+            #expect(points.map { $0["timestamp"] as? String } == ["2026-11-29T08:00:00Z", "2026-11-29T08:01:00Z"])
+            #expect(points.map { $0["samples"] as? Int } == [60, 40])
+            #expect(points.map { $0["cpuUsage"] as? Double } == [29.5, 79.5])
+            #expect(points.map { $0["cpuUsageMax"] as? Double } == [59, 99])
+            #expect(points.first?["memoryUsageMaxMb"] as? Double == 512.25 && points.first?["node"] as? String == "n1")
+            try await client.send(.get, "/v1/jobs/m/metrics?step=0").expectProblem(.badRequest, field: "step")
+            try await client.send(.get, "/v1/jobs/m/metrics?step=315360001").expectProblem(.badRequest, field: "step")
+            try await client.send(.get, "/v1/jobs/ghost/metrics?step=60").expectProblem(.notFound)
         }
     }
 

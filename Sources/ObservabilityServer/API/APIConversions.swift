@@ -5,7 +5,7 @@ import ObservabilityCore
 /// Translations between the generated API types and the domain. Values the core would
 /// refuse are refused here with the same field names, before anything touches the store.
 extension Components.Schemas.Job {
-    init(_ job: Job, now: Date, summary: JobSummary? = nil) {
+    init(_ job: Job, now: Date, summary: JobSummary? = nil, notes: [JobNote] = []) {
         self.init(
             id: job.id,
             user: job.user,
@@ -23,20 +23,21 @@ extension Components.Schemas.Job {
             startTime: job.startTime,
             endTime: job.endTime,
             runtimeSeconds: job.runtime(at: now),
-            summary: summary.map(Components.Schemas.JobSummary.init)
+            summary: summary.map { Components.Schemas.JobSummary($0, notes: notes) }
         )
     }
 }
 
 extension Components.Schemas.JobSummary {
-    init(_ summary: JobSummary) {
+    init(_ summary: JobSummary, notes: [JobNote]) {
         self.init(
             cpuSeconds: summary.cpuSeconds,
             peakMemoryMb: MemorySize.mebibytes(fromBytes: summary.peakMemoryBytes),
             elapsedSeconds: summary.elapsedSeconds,
             cpuEfficiencyPercent: summary.cpuEfficiencyPercent,
             memoryEfficiencyPercent: summary.memoryEfficiencyPercent,
-            gpuIdlePercent: summary.gpuIdlePercent
+            gpuIdlePercent: summary.gpuIdlePercent,
+            notes: notes.map { Components.Schemas.JobNote(code: .init(rawValue: $0.code.rawValue)!, message: $0.message) }
         )
     }
 }
@@ -155,6 +156,20 @@ extension Components.Schemas.MetricSample {
             memoryUsageMb: MemorySize.mebibytes(fromBytes: sample.memoryBytes),
             gpuUsage: sample.gpuUsage,
             node: sample.node
+        )
+    }
+
+    init(_ point: SamplePoint) {
+        self.init(
+            timestamp: point.time,
+            cpuUsage: point.cpuUsage,
+            memoryUsageMb: point.memoryBytes / Double(MemorySize.bytesPerMiB),
+            gpuUsage: point.gpuUsage,
+            node: point.node,
+            cpuUsageMax: point.cpuUsageMax,
+            memoryUsageMaxMb: MemorySize.mebibytes(fromBytes: point.memoryBytesMax),
+            gpuUsageMax: point.gpuUsageMax,
+            samples: Int64(point.samples)
         )
     }
 }

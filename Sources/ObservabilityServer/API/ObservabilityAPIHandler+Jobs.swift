@@ -59,7 +59,8 @@ extension ObservabilityAPIHandler {
         }
         let now = self.now()
         let summary = JobSummary(job: job, usage: try await store.usage(jobID: job.id), now: now)
-        return .ok(.init(body: .json(Components.Schemas.Job(job, now: now, summary: summary))))
+        let notes = summary.map { JobVerdicts.notes(for: job, summary: $0, thresholds: verdicts) } ?? []
+        return .ok(.init(body: .json(Components.Schemas.Job(job, now: now, summary: summary, notes: notes))))
     }
 
     func updateJob(_ input: Operations.UpdateJob.Input) async throws -> Operations.UpdateJob.Output {

@@ -13,18 +13,20 @@ extension ObservabilityAPIHandler {
                 order: input.query.order == .desc ? .newestFirst : .oldestFirst
             )
         }
-        let samples = try await store.samples(jobID: input.path.jobId, query)
-        return .ok(
-            .init(
-                body: .json(
-                    .init(
-                        jobId: input.path.jobId,
-                        count: Int64(samples.count),
-                        samples: samples.map(Components.Schemas.MetricSample.init)
-                    )
-                )
-            )
-        )
+        let samples: [Components.Schemas.MetricSample]
+        if let step = input.query.step {
+            let seconds = try APIProblem.parsingQuery { () throws(ValidationError) in
+                guard let seconds = Int(exactly: step) else {
+                    throw ValidationError(.outOfRange, field: "step", "must be between 1 and \(SamplePoint.stepSecondsRange.upperBound)")
+                }
+                try SamplePoint.validateStep(seconds)
+                return seconds
+            }
+            samples = try await store.samplePoints(jobID: input.path.jobId, query, stepSeconds: seconds).map(Components.Schemas.MetricSample.init)
+        } else {
+            samples = try await store.samples(jobID: input.path.jobId, query).map(Components.Schemas.MetricSample.init)
+        }
+        return .ok(.init(body: .json(.init(jobId: input.path.jobId, count: Int64(samples.count), samples: samples))))
     }
 
     func recordJobMetrics(_ input: Operations.RecordJobMetrics.Input) async throws -> Operations.RecordJobMetrics.Output {

@@ -11,13 +11,22 @@ struct ObservabilityAPIHandler: APIProtocol {
     let store: any JobStore
     let metrics: ServiceMetrics
     let logger: Logger
+    /// Where a job's use earns a note (``JobVerdicts``).
+    let verdicts: JobVerdicts.Thresholds
     /// The current time; tests fix it.
     let now: @Sendable () -> Date
 
-    init(store: any JobStore, metrics: ServiceMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(
+        store: any JobStore,
+        metrics: ServiceMetrics,
+        logger: Logger,
+        verdicts: JobVerdicts.Thresholds = JobVerdicts.Thresholds(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.metrics = metrics
         self.logger = logger
+        self.verdicts = verdicts
         self.now = now
     }
 

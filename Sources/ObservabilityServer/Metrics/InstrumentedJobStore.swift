@@ -45,6 +45,9 @@ struct InstrumentedJobStore: JobStore {
     func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample] {
         try await measure("readSamples") { try await base.samples(jobID: jobID, query) }
     }
+    func samplePoints(jobID: String, _ query: SampleQuery, stepSeconds: Int) async throws -> [SamplePoint] {
+        try await measure("readSamplePoints") { try await base.samplePoints(jobID: jobID, query, stepSeconds: stepSeconds) }
+    }
     func reduceRunningJobs<Accumulator: Sendable>(
         into initial: Accumulator,
         _ accumulate: @escaping @Sendable (inout Accumulator, RunningJob) -> Void
