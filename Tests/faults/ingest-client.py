@@ -26,7 +26,9 @@ EPOCH = (int(time.time()) // 86_400 - 3) * 86_400
 
 
 def connect():
-    return http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    # Longer than the server's longest wait (a pool wait of 5 s, then a statement timeout of
+    # 10 s): a write held up by a lock gets its 503 instead of ending this writer.
+    return http.client.HTTPConnection(url.hostname, url.port, timeout=30)
 
 
 def request(connection, method, path, body=None):
