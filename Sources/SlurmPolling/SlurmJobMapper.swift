@@ -93,9 +93,9 @@ public enum SlurmJobMapper {
         let list = text.split(separator: "%", maxSplits: 1).first ?? ""
         var ids: [UInt32] = []
         for part in list.split(separator: ",") {
-            let stepParts = part.split(separator: ":", maxSplits: 1)
+            let stepParts = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             let step = stepParts.count == 2 ? UInt32(stepParts[1]) ?? 1 : 1
-            let bounds = stepParts[0].split(separator: "-", maxSplits: 1)
+            let bounds = stepParts[0].split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
             guard let low = UInt32(bounds[0]) else { continue }
             let high = bounds.count == 2 ? UInt32(bounds[1]) ?? low : low
             guard low <= high, step > 0 else { continue }

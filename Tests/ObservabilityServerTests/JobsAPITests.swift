@@ -128,6 +128,12 @@ struct JobsAPITests {
             try await client.send(.post, "/v1/jobs", json: "id=8&user=alice", contentType: "application/x-www-form-urlencoded").expectProblem(
                 .unsupportedMediaType
             )
+            // An empty media type split into no pieces and trapped the server.
+            for contentType in ["", ";", ";charset=utf-8", " ; "] {
+                try await client.send(.post, "/v1/jobs", json: #"{"id": "8", "user": "alice"}"#, contentType: contentType).expectProblem(
+                    .unsupportedMediaType
+                )
+            }
             let huge = #"{"id": "9", "user": "alice", "name": "\#(String(repeating: "a", count: 1 << 20))"}"#
             try await client.send(.post, "/v1/jobs", json: huge).expectProblem(.contentTooLarge)
             #expect(try await store.listJobs(JobFilter(), page: JobPage()).total == 1)

@@ -122,6 +122,17 @@ struct MetricsEndpointTests {
             ProcessMetrics.parse(stat: "garbage", bootTime: 0, ticksPerSecond: 100, pageSize: 4_096, openFileDescriptors: 0, maxFileDescriptors: nil)
                 == nil
         )
+        // Sizes past Int64 (or written as floating point) used to reach a trapping conversion.
+        let huge = "1 (x) S 1 1 1 0 -1 0 0 0 0 0 250 50 0 0 20 0 8 0 500 9223372036854775807 9223372036854775807 0"
+        #expect(
+            ProcessMetrics.parse(stat: huge, bootTime: 0, ticksPerSecond: 100, pageSize: 4_096, openFileDescriptors: 0, maxFileDescriptors: nil)?
+                .residentBytes == .max
+        )
+        let floating = "1 (x) S 1 1 1 0 -1 0 0 0 0 0 250 50 0 0 20 0 8 0 500 1e300 1e300 0"
+        #expect(
+            ProcessMetrics.parse(stat: floating, bootTime: 0, ticksPerSecond: 100, pageSize: 4_096, openFileDescriptors: 0, maxFileDescriptors: nil)
+                == nil
+        )
     }
 
     @Test func metricsConfigurationIsValidated() throws {

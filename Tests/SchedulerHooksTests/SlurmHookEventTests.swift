@@ -1,8 +1,9 @@
 import EventTransport
 import Foundation
 import ObservabilityCore
-import SchedulerHooks
 import Testing
+
+@testable import SchedulerHooks
 
 @Suite("Slurm hook environment to events")
 struct SlurmHookEventTests {
@@ -107,5 +108,19 @@ struct SlurmHookEventTests {
         environment["SLURM_JOB_NODELIST"] = "gpu[01-"
         let error = #expect(throws: HookInputError.self) { try event(environment, role: .epilog) }
         #expect(error?.variable == "SLURM_JOB_NODELIST")
+    }
+
+    /// Found by the `slurm-environment` fuzz target: a part that is only "(" split into no
+    /// pieces at all and trapped the hook.
+    @Test(arguments: ["(", "((", "4,(", "(x2)", "2(", "2(x", "2(x)", ",", "-1", "99999999999999999999(x2)", "9223372036854775807(x2)"])
+    func cpusPerNodeThatIsNotACountIsLeftOut(text: String) throws {
+        var environment = controllerEnvironment
+        environment["SLURM_JOB_CPUS_PER_NODE"] = text
+        #expect(try event(environment, role: .prolog).requestedCPUs == nil)
+    }
+
+    @Test func cpusPerNodeAddsUpRepeatedNodes() {
+        #expect(SlurmHookEvent.totalCPUs("4") == 4)
+        #expect(SlurmHookEvent.totalCPUs("2(x3),1") == 7)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import ObservabilityCore
-import SlurmPolling
 import Testing
+
+@testable import SlurmPolling
 
 @Suite("Slurm job records to events")
 struct SlurmJobMapperTests {
@@ -97,5 +98,16 @@ struct SlurmJobMapperTests {
         odd.requestedTRES = "cpu"
         let event = try #require(SlurmJobMapper.events(for: odd, userName: "alice", now: now).first)
         #expect(event.nodes.isEmpty && event.requestedCPUs == nil)
+    }
+
+    /// Separators with nothing between them split into no pieces; they must not be indexed.
+    @Test(arguments: [":", "-", "-:3", ":2", "1-3,:,-,5", "%", "%4", "-5", "5-"])
+    func oddArrayTaskListsDoNotTrap(text: String) {
+        let ids = SlurmJobMapper.taskIDs(text)
+        #expect(ids.count <= 5)
+    }
+
+    @Test func arrayTaskListsExpand() {
+        #expect(SlurmJobMapper.taskIDs("1-3,7,10-14:2%4") == [1, 2, 3, 7, 10, 12, 14])
     }
 }

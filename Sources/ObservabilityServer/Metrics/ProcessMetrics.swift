@@ -47,20 +47,24 @@ struct ProcessMetrics: Sendable, Equatable {
         guard let close = stat.lastIndex(of: ")") else { return nil }
         // After ")": field 3 (state) is index 0, so field N is index N - 3.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
-        func field(_ number: Int) -> Double? {
+        // Every field read here is a non-negative decimal integer; reading them as integers
+        // keeps a malformed file from reaching a trapping Double-to-Int64 conversion.
+        func field(_ number: Int) -> Int64? {
             let index = number - 3
-            return fields.indices.contains(index) ? Double(fields[index]) : nil
+            guard fields.indices.contains(index), let value = Int64(fields[index]), value >= 0 else { return nil }
+            return value
         }
         guard let utime = field(14), let stime = field(15), let start = field(22), let vsize = field(23), let rss = field(24) else {
             return nil
         }
+        let (residentBytes, overflow) = rss.multipliedReportingOverflow(by: pageSize)
         return ProcessMetrics(
-            cpuSeconds: (utime + stime) / ticksPerSecond,
-            residentBytes: Int64(rss) * pageSize,
-            virtualBytes: Int64(vsize),
+            cpuSeconds: (Double(utime) + Double(stime)) / ticksPerSecond,
+            residentBytes: overflow ? .max : residentBytes,
+            virtualBytes: vsize,
             openFileDescriptors: openFileDescriptors,
             maxFileDescriptors: maxFileDescriptors,
-            startTimeSeconds: bootTime + start / ticksPerSecond
+            startTimeSeconds: bootTime + Double(start) / ticksPerSecond
         )
     }
 

@@ -118,7 +118,7 @@ public enum SlurmHookEvent {
     static func totalCPUs(_ text: String) -> Int? {
         var total = 0
         for part in text.split(separator: ",") {
-            let pieces = part.split(separator: "(", maxSplits: 1)
+            let pieces = part.split(separator: "(", maxSplits: 1, omittingEmptySubsequences: false)
             guard let cpus = Int(pieces[0]) else { return nil }
             var nodes = 1
             if pieces.count == 2 {
