@@ -129,6 +129,14 @@ let package = Package(
             name: "SchedulerFormats",
             swiftSettings: upcomingFeatures
         ),
+        // The web pages' own files, embedded in the binary, and the chart library from
+        // Debian's libjs-dygraphs.
+        .target(
+            name: "WebPages",
+            dependencies: ["LocalFiles"],
+            resources: [.embedInCode("Assets/index.html"), .embedInCode("Assets/app.js"), .embedInCode("Assets/app.css")],
+            swiftSettings: upcomingFeatures
+        ),
         // Small files read with POSIX calls: /proc, cgroupfs, settings, the spool.
         .target(
             name: "LocalFiles",
@@ -250,7 +258,7 @@ let package = Package(
             dependencies: [
                 "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SlurmPolling", "NodeAgent",
                 "EventTransport",
-                "CurlTransport", "BackgroundWork", "LocalFiles",
+                "CurlTransport", "BackgroundWork", "LocalFiles", "WebPages",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

@@ -52,8 +52,13 @@ public protocol JobStore: Sendable {
     /// ``StoreError/Code/notFound`` when a job is unknown.
     func recordUsage(_ totals: [JobUsageTotals]) async throws
 
-    /// Every node's totals for a job and its GPU samples' idle count, for its summary.
-    func usage(jobID: String) async throws -> JobUsage
+    /// Every node's totals for each job and its GPU samples' idle count, for their summaries
+    /// (a page of a job list at once). Jobs without totals are absent.
+    func usage(jobIDs: [String]) async throws -> [String: JobUsage]
+
+    /// Counts and hours for an overview, computed by the database over `window`; see
+    /// ``ClusterStatistics``.
+    func statistics(over window: StatisticsWindow) async throws -> ClusterStatistics
 
     /// How many jobs are in each state; states without jobs count zero.
     func jobCountsByState() async throws -> [JobState: Int]
@@ -79,6 +84,11 @@ extension JobStore {
     /// Every running job with its newest sample; see ``reduceRunningJobs(into:_:)``.
     public func runningJobs() async throws -> [RunningJob] {
         try await reduceRunningJobs(into: []) { $0.append($1) }
+    }
+
+    /// Every node's totals for a job and its GPU samples' idle count, for its summary.
+    public func usage(jobID: String) async throws -> JobUsage {
+        try await usage(jobIDs: [jobID])[jobID] ?? JobUsage(nodes: [])
     }
 
     /// Applies one event; see ``apply(_:)-(LifecycleEvent)``.

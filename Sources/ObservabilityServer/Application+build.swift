@@ -11,6 +11,7 @@ public import ObservabilityCore
 import OpenAPIHummingbird
 import SlurmBridge
 import SlurmPolling
+public import WebPages
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -38,6 +39,7 @@ public func buildApplication(
             jobMetrics: configuration.jobMetrics,
             verdicts: configuration.verdicts,
             serviceMetrics: serviceMetrics,
+            libraries: ScriptLibraries(root: configuration.javascriptDirectory),
             logger: logger
         ),
         server: try serverBuilder(certificate: certificate, limits: configuration.http, metrics: serviceMetrics),
@@ -137,14 +139,22 @@ public func buildRouter(
     jobMetrics: JobMetricsConfiguration = JobMetricsConfiguration(),
     verdicts: JobVerdicts.Thresholds = JobVerdicts.Thresholds(),
     serviceMetrics: ServiceMetrics = ServiceMetrics(),
+    libraries: ScriptLibraries = ScriptLibraries(),
     logger: Logger = Logger(label: "hpc-obs-server")
 ) throws -> Router<BasicRequestContext> {
     let store = InstrumentedJobStore(base: store, metrics: serviceMetrics)
-    let handler = ObservabilityAPIHandler(store: store, metrics: serviceMetrics, logger: logger, verdicts: verdicts)
+    let handler = ObservabilityAPIHandler(
+        store: store,
+        metrics: serviceMetrics,
+        logger: logger,
+        verdicts: verdicts,
+        readsRequireToken: auth.readsRequireToken && auth.token != nil
+    )
     let recorder = RouteTableRecorder()
     try handler.registerHandlers(on: recorder)
     var routes = recorder.table
     routes.add(method: .get, path: "/metrics")
+    for path in WebController.paths { routes.add(method: .get, path: path) }
     let router = Router()
     // Middleware applies to the routes added after it.
     router.add(middleware: RequestMetricsMiddleware(metrics: serviceMetrics))
@@ -155,5 +165,6 @@ public func buildRouter(
     router.add(middleware: LocationHeaderMiddleware())
     try handler.registerHandlers(on: router, configuration: APIConfiguration.runtime)
     MetricsController(store: store, configuration: jobMetrics, serviceMetrics: serviceMetrics).register(on: router)
+    WebController(libraries: libraries).register(on: router)
     return router
 }

@@ -40,7 +40,10 @@ enum DemoData {
             } catch let error as StoreError where error.code == .conflict {
                 continue
             }
-            if !samples.isEmpty { try await store.appendSamples(samples) }
+            if !samples.isEmpty {
+                try await store.appendSamples(samples)
+                try await store.recordUsage(usageTotals(of: samples))
+            }
             created += 1
         }
         return created
@@ -90,10 +93,25 @@ enum DemoData {
         return (job, samples)
     }
 
-    /// Load that ramps up, wobbles, and (for an out-of-memory job) climbs to its limit.
+    /// How a demo job treats what it asked for: most use it well; some earn the verdicts a
+    /// real cluster's jobs earn (few of many cores busy, memory asked for and never touched,
+    /// GPUs left idle).
+    enum Habit {
+        case busy, fewCoresBusy, gpusIdle
+
+        init(number: Int, gpus: Int) {
+            self = number % 5 == 1 ? .fewCoresBusy : gpus > 0 && number % 2 == 0 ? .gpusIdle : .busy
+        }
+    }
+
+    /// Load that ramps up, wobbles, and (for an out-of-memory job) climbs to its limit; one
+    /// series per node, the job's use shared between them.
     static func makeSamples(for job: Job, gpus: Int, until end: Date, random: inout SeededRandom) -> [MetricSample] {
         guard let start = job.startTime, let cpus = job.requestedCPUs, let memory = job.requestedMemoryBytes else { return [] }
-        let efficiency = 0.35 + Double(random.next(upTo: 60)) / 100
+        let habit = Habit(number: Int(job.id.dropFirst("demo-".count)) ?? 0, gpus: gpus)
+        let efficiency = habit == .fewCoresBusy ? 0.04 + Double(random.next(upTo: 10)) / 100 : 0.55 + Double(random.next(upTo: 40)) / 100
+        let nodes = job.nodes.isEmpty ? [nil] : job.nodes.map(Optional.some)
+        let share = 1 / Double(nodes.count)
         var samples: [MetricSample] = []
         var time = start.addingTimeInterval(sampleInterval)
         var step = 0.0
@@ -101,19 +119,38 @@ enum DemoData {
             let ramp = min(1, step / 3)
             let wobble = 1 + 0.08 * sin(step / 2)
             let cpu = min(Double(cpus) * 100, Double(cpus) * 100 * efficiency * ramp * wobble)
-            let memoryShare = job.state == .outOfMemory ? min(1, 0.4 + step * 0.05) : 0.3 + 0.3 * efficiency * ramp
-            samples.append(
-                MetricSample(
-                    jobID: job.id,
-                    time: time,
-                    cpuUsage: (cpu * 10).rounded() / 10,
-                    memoryBytes: Int64(Double(memory) * memoryShare),
-                    gpuUsage: gpus > 0 ? min(100, ((60 + 35 * efficiency * wobble) * ramp * 10).rounded() / 10) : nil
+            let memoryShare =
+                job.state == .outOfMemory ? min(1, 0.4 + step * 0.05) : habit == .fewCoresBusy ? 0.05 : 0.3 + 0.3 * efficiency * ramp
+            let gpu = habit == .gpusIdle ? (step < 2 ? 40.0 : 0) : min(100, ((60 + 35 * efficiency * wobble) * ramp * 10).rounded() / 10)
+            for (index, node) in nodes.enumerated() {
+                let skew = 1 + 0.05 * Double(index) * sin(step / 3)
+                samples.append(
+                    MetricSample(
+                        jobID: job.id,
+                        time: time,
+                        cpuUsage: (min(Double(cpus) * 100 * share, cpu * share * skew) * 10).rounded() / 10,
+                        memoryBytes: Int64(Double(memory) * memoryShare * share),
+                        gpuUsage: gpus > 0 ? gpu : nil,
+                        node: node
+                    )
                 )
-            )
+            }
             time = time.addingTimeInterval(sampleInterval)
             step += 1
         }
         return samples
+    }
+
+    /// What each node's collector would have reported: CPU time over the samples and the peak.
+    static func usageTotals(of samples: [MetricSample]) -> [JobUsageTotals] {
+        var totals: [String: JobUsageTotals] = [:]
+        for sample in samples {
+            let node = sample.node ?? "demo"
+            var total = totals[node] ?? JobUsageTotals(jobID: sample.jobID, node: node, cpuSeconds: 0, peakMemoryBytes: 0)
+            total.cpuSeconds += sample.cpuUsage / 100 * sampleInterval
+            total.peakMemoryBytes = max(total.peakMemoryBytes, sample.memoryBytes)
+            totals[node] = total
+        }
+        return totals.values.sorted { $0.node < $1.node }
     }
 }

@@ -6,6 +6,7 @@ public import MetricsExposition
 public import ObservabilityCore
 public import SlurmBridge
 import SystemPackage
+public import WebPages
 
 /// Everything `hpc-obs-server` reads from its environment and settings file, validated once
 /// at start-up.
@@ -40,6 +41,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// `HPC_OBS_SPOOL_DIR`: where this host's hooks spool events; the server replays them.
     /// Defaults to `/var/spool/hpc-obs`.
     public var spoolDirectory: String
+    /// `JAVASCRIPT_DIR`: where Debian's JavaScript libraries are (the pages' charts come from
+    /// libjs-dygraphs there). Defaults to `/usr/share/javascript`.
+    public var javascriptDirectory: String
     /// `COLLECTOR_ENABLED`: sample the jobs running on this host. Defaults to `false`.
     public var collectorEnabled: Bool
     /// `COLLECT_INTERVAL`: seconds between samples. Defaults to `30`.
@@ -108,6 +112,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         slurmPollSeconds: Int = 30,
         slurmConfigPath: String = SlurmController.defaultConfigPath,
         spoolDirectory: String = EventSpool.defaultDirectory,
+        javascriptDirectory: String = ScriptLibraries.defaultRoot,
         collectorEnabled: Bool = false,
         collectSeconds: Int = 30,
         nodeName: String? = nil,
@@ -131,6 +136,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.slurmPollSeconds = slurmPollSeconds
         self.slurmConfigPath = slurmConfigPath
         self.spoolDirectory = spoolDirectory
+        self.javascriptDirectory = javascriptDirectory
         self.collectorEnabled = collectorEnabled
         self.collectSeconds = collectSeconds
         self.nodeName = nodeName
@@ -228,6 +234,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         slurmPollSeconds = try integer("SLURM_POLL_INTERVAL", default: 30, in: 0...86_400)
         slurmConfigPath = SlurmController.configPath(environment: environment)
         spoolDirectory = value("HPC_OBS_SPOOL_DIR") ?? EventSpool.defaultDirectory
+        javascriptDirectory = value("JAVASCRIPT_DIR") ?? ScriptLibraries.defaultRoot
         collectorEnabled = try boolean("COLLECTOR_ENABLED", default: false)
         collectSeconds = try integer("COLLECT_INTERVAL", default: 30, in: 1...86_400)
         nodeName = value("NODE_NAME")

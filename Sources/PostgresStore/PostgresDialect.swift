@@ -92,5 +92,10 @@ struct PostgresDialect: SQLDialect {
                 );
                 """
         ),
+        SQLMigration(
+            version: 3,
+            description: "jobs by end time, for statistics over a window",
+            sql: "CREATE INDEX jobs_end ON jobs (end_time_us);"
+        ),
     ]
 }

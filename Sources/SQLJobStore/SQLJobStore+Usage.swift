@@ -29,21 +29,48 @@ extension SQLJobStore {
         )
     }
 
-    public func usage(jobID: String) async throws -> JobUsage {
-        try await read { connection in
-            let nodes = try connection.execute(
-                "SELECT node, cpu_seconds, peak_memory_bytes FROM job_usage WHERE job_id = $1 ORDER BY node",
-                [.text(jobID)]
-            ).rows.map { row in
-                JobUsageTotals(jobID: jobID, node: try row.string(0), cpuSeconds: try row.double(1), peakMemoryBytes: try row.int64(2))
+    public func usage(jobIDs: [String]) async throws -> [String: JobUsage] {
+        let ids = Array(Set(jobIDs)).sorted()
+        guard !ids.isEmpty else { return [:] }
+        return try await read { connection in
+            var nodes: [String: [JobUsageTotals]] = [:]
+            let (list, binds) = Self.idList(ids)
+            for row in try connection.execute(
+                "SELECT job_id, node, cpu_seconds, peak_memory_bytes FROM job_usage WHERE job_id IN (\(list)) ORDER BY job_id, node",
+                binds
+            ).rows {
+                let jobID = try row.string(0)
+                nodes[jobID, default: []].append(
+                    JobUsageTotals(jobID: jobID, node: try row.string(1), cpuSeconds: try row.double(2), peakMemoryBytes: try row.int64(3))
+                )
             }
-            guard !nodes.isEmpty else { return JobUsage(nodes: []) }
-            // One pass over the job's own samples, through the (job_id, time) index.
-            let gpu = try connection.execute(
-                "SELECT COUNT(gpu_usage), COALESCE(SUM(CASE WHEN gpu_usage < $2 THEN 1 ELSE 0 END), 0) FROM samples WHERE job_id = $1",
-                [.text(jobID), .double(JobUsage.idleGPUThreshold)]
-            ).rows.first
-            return JobUsage(nodes: nodes, gpuSamples: try gpu?.int(0) ?? 0, idleGPUSamples: try gpu?.int(1) ?? 0)
+            guard !nodes.isEmpty else { return [:] }
+            // One pass over each job's own samples, through the (job_id, time) index.
+            let (reported, reportedIDs) = Self.idList(nodes.keys.sorted())
+            let reportedBinds = reportedIDs + [.double(JobUsage.idleGPUThreshold)]
+            var usage = nodes.mapValues { JobUsage(nodes: $0) }
+            for row in try connection.execute(
+                """
+                SELECT job_id, COUNT(gpu_usage), COALESCE(SUM(CASE WHEN gpu_usage < $\(reportedBinds.count) THEN 1 ELSE 0 END), 0) \
+                FROM samples WHERE job_id IN (\(reported)) GROUP BY job_id
+                """,
+                reportedBinds
+            ).rows {
+                let jobID = try row.string(0)
+                usage[jobID]?.gpuSamples = try row.int(1)
+                usage[jobID]?.idleGPUSamples = try row.int(2)
+            }
+            return usage
         }
+    }
+
+    /// Placeholders and binds for `IN (…)` over `ids`, padded (with the last id again) to a
+    /// power of two: each connection then prepares a handful of statements, not one per
+    /// page size.
+    static func idList(_ ids: [String]) -> (placeholders: String, binds: [SQLValue]) {
+        var size = 1
+        while size < ids.count { size *= 2 }
+        let padded = ids + Array(repeating: ids.last ?? "", count: size - ids.count)
+        return ((1...size).map { "$\($0)" }.joined(separator: ", "), padded.map { .text($0) })
     }
 }

@@ -83,5 +83,10 @@ struct SQLiteDialect: SQLDialect {
                 ) WITHOUT ROWID;
                 """
         ),
+        SQLMigration(
+            version: 3,
+            description: "jobs by end time, for statistics over a window",
+            sql: "CREATE INDEX jobs_end ON jobs (end_time_us);"
+        ),
     ]
 }

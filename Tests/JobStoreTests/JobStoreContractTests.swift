@@ -336,6 +336,84 @@ struct JobStoreContractTests {
         await store.close()
     }
 
+    @Test(arguments: TestBackend.available)
+    func usageOfAPageOfJobsComesInOneAnswer(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        for id in ["p1", "p2", "p3"] { _ = try await store.createJob(makeJob(id, state: .running, start: 0)) }
+        try await store.recordUsage([
+            JobUsageTotals(jobID: "p1", node: "n1", cpuSeconds: 1, peakMemoryBytes: 10),
+            JobUsageTotals(jobID: "p3", node: "n1", cpuSeconds: 3, peakMemoryBytes: 30),
+        ])
+        try await store.appendSamples([sample("p3", 1, gpu: 0), sample("p3", 2, gpu: 0.5), sample("p3", 3, gpu: 90), sample("p1", 1)])
+        // Three ids ask for a padded list of four; a repeated id counts once.
+        let usage = try await store.usage(jobIDs: ["p3", "p1", "p2", "p1", "ghost"])
+        #expect(Set(usage.keys) == ["p1", "p3"])
+        #expect(usage["p1"] == JobUsage(nodes: [JobUsageTotals(jobID: "p1", node: "n1", cpuSeconds: 1, peakMemoryBytes: 10)]))
+        #expect(usage["p3"]?.gpuSamples == 3)
+        #expect(usage["p3"]?.idleGPUSamples == 2)
+        #expect(try await store.usage(jobIDs: []).isEmpty)
+        let many = (0..<700).map { "none-\($0)" }
+        #expect(try await store.usage(jobIDs: many + ["p1"]).keys.sorted() == ["p1"])
+        await store.close()
+    }
+
+    // MARK: Statistics
+
+    @Test(arguments: TestBackend.available)
+    func statisticsCountHoursHeldInTheWindow(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        let hour = 3_600.0
+        func gpuJob(_ id: String, user: String, gpus: Int, start: Double, end: Double?, state: JobState) -> Job {
+            var job = makeJob(id, user: user, state: state, partition: "gpu", requestedCPUs: 8, start: start, end: end)
+            job.requestedGPUs = gpus
+            return job
+        }
+        // The window is hours 10 to 20; "now" is hour 15.
+        _ = try await store.createJob(makeJob("inside", user: "alice", state: .completed, requestedCPUs: 4, start: 11 * hour, end: 13 * hour))
+        _ = try await store.createJob(makeJob("straddles", user: "alice", state: .failed, requestedCPUs: 2, start: 8 * hour, end: 12 * hour))
+        _ = try await store.createJob(makeJob("before", user: "bob", state: .completed, requestedCPUs: 64, start: 1 * hour, end: 9 * hour))
+        _ = try await store.createJob(makeJob("queued", user: "bob", state: .pending, partition: nil))
+        _ = try await store.createJob(
+            makeJob("no-cpus", user: "carol", state: .completed, partition: nil, requestedCPUs: nil, start: 12 * hour, end: 14 * hour)
+        )
+        _ = try await store.createJob(gpuJob("running", user: "bob", gpus: 2, start: 14 * hour, end: nil, state: .running))
+        _ = try await store.createJob(gpuJob("idle", user: "carol", gpus: 4, start: 10 * hour, end: 12 * hour, state: .completed))
+        // Half of "idle"'s GPU samples in the window are idle; one outside the window does not count.
+        try await store.appendSamples([
+            sample("idle", 10.5 * hour, gpu: 0), sample("idle", 11 * hour, gpu: 0.2), sample("idle", 11.5 * hour, gpu: 50),
+            sample("idle", 11.9 * hour, gpu: 70), sample("idle", 9 * hour, gpu: 0),
+        ])
+        let window = try StatisticsWindow(since: at(10 * hour), until: at(20 * hour), now: at(15 * hour))
+        let statistics = try await store.statistics(over: window)
+
+        #expect(statistics.jobsByState[.completed] == 4)
+        #expect(statistics.jobsByState[.running] == 1)
+        #expect(statistics.jobsByState[.preempted] == 0)
+        #expect(
+            statistics.activeByPartition == [PartitionActivity(partition: "gpu", running: 1), PartitionActivity(partition: nil, pending: 1)]
+        )
+        func close(_ left: Double, _ right: Double) -> Bool { abs(left - right) < 1e-6 }
+        let users = Dictionary(uniqueKeysWithValues: statistics.users.map { ($0.name ?? "", $0) })
+        // alice: 4 CPUs × 2 h + 2 CPUs × 2 h in the window.
+        #expect(users["alice"]?.jobs == 2)
+        #expect(users["alice"].map { close($0.cpuHours, 12) } == true)
+        // bob: "before" ended before the window; "running" holds 8 CPUs and 2 GPUs from 14 h to now (15 h).
+        #expect(users["bob"]?.jobs == 1)
+        #expect(users["bob"].map { close($0.cpuHours, 8) && close($0.gpuHours, 2) && close($0.idleGPUHours, 0) } == true)
+        // carol: unknown CPUs count none; 4 GPUs × 2 h, idle in half the samples.
+        #expect(users["carol"]?.jobs == 2)
+        #expect(users["carol"].map { close($0.cpuHours, 16) && close($0.gpuHours, 8) && close($0.idleGPUHours, 4) } == true)
+        #expect(statistics.users.map(\.name) == ["carol", "alice", "bob"])
+        let partitions = Dictionary(uniqueKeysWithValues: statistics.partitions.map { ($0.name ?? "(none)", $0) })
+        #expect(partitions["batch"].map { $0.jobs == 2 && close($0.cpuHours, 12) } == true)
+        #expect(partitions["gpu"].map { $0.jobs == 2 && close($0.cpuHours, 24) && close($0.gpuHours, 10) } == true)
+        #expect(partitions["(none)"]?.jobs == 1)
+
+        let empty = try await store.statistics(over: try StatisticsWindow(since: at(100 * hour), until: at(101 * hour), now: at(15 * hour)))
+        #expect(empty.users.isEmpty && empty.partitions.isEmpty)
+        await store.close()
+    }
+
     // MARK: Counts and retention
 
     @Test(arguments: TestBackend.available)

@@ -187,8 +187,11 @@ struct JobsAPITests {
             #expect(summary?["memoryEfficiencyPercent"] as? Double == 25)
             // 100 s is under VERDICT_MIN_RUNTIME's 300: nothing judged but that.
             #expect((summary?["notes"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["too_short_to_judge"])
-            // Lists stay light: no summaries there.
-            #expect(try await client.send(.get, "/v1/jobs").json["jobs"].map { ($0 as? [[String: Any]])?.first?["summary"] == nil } == true)
+            // Lists carry the figures and the codes, not the sentences.
+            let listed = try #require((try await client.send(.get, "/v1/jobs").json["jobs"] as? [[String: Any]])?.first)
+            #expect((listed["summary"] as? [String: Any])?["cpuEfficiencyPercent"] as? Double == 75)
+            #expect((listed["summary"] as? [String: Any])?["notes"] == nil)
+            #expect(listed["verdicts"] as? [String] == ["too_short_to_judge"])
         }
     }
 

@@ -53,6 +53,9 @@ server_pid=$!
 wait_for_url "http://127.0.0.1:$port/v1/health" "the installed hpc-obs-server"
 check "the installed server answers /v1/health" 200 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/health"
 check "and /metrics" 200 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/metrics"
+check "and its pages" 200 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/jobs"
+check "with the chart library the package depends on (libjs-dygraphs)" 200 \
+    curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/javascript/dygraphs/dygraph.min.js"
 
 env -i SLURM_SCRIPT_CONTEXT=prolog_slurmctld SLURM_JOB_ID=4242 SLURM_JOB_USER=alice SLURM_JOB_UID=1000 \
     SLURM_JOB_PARTITION=debug SLURM_JOB_NODELIST='cn[01-02]' SLURM_CLUSTER_NAME=deb HPC_OBS_CONFIG="$work/hpc-obs.conf" \

@@ -5,7 +5,9 @@ import ObservabilityCore
 /// Translations between the generated API types and the domain. Values the core would
 /// refuse are refused here with the same field names, before anything touches the store.
 extension Components.Schemas.Job {
-    init(_ job: Job, now: Date, summary: JobSummary? = nil, notes: [JobNote] = []) {
+    /// `notes` go inside the summary (a job's own page); `verdicts`, their codes only, beside it
+    /// (a list).
+    init(_ job: Job, now: Date, summary: JobSummary? = nil, notes: [JobNote]? = nil, verdicts: [JobNote]? = nil) {
         self.init(
             id: job.id,
             user: job.user,
@@ -23,13 +25,14 @@ extension Components.Schemas.Job {
             startTime: job.startTime,
             endTime: job.endTime,
             runtimeSeconds: job.runtime(at: now),
-            summary: summary.map { Components.Schemas.JobSummary($0, notes: notes) }
+            summary: summary.map { Components.Schemas.JobSummary($0, notes: notes) },
+            verdicts: verdicts?.map { Components.Schemas.JobNoteCode($0.code) }
         )
     }
 }
 
 extension Components.Schemas.JobSummary {
-    init(_ summary: JobSummary, notes: [JobNote]) {
+    init(_ summary: JobSummary, notes: [JobNote]?) {
         self.init(
             cpuSeconds: summary.cpuSeconds,
             peakMemoryMb: MemorySize.mebibytes(fromBytes: summary.peakMemoryBytes),
@@ -37,7 +40,57 @@ extension Components.Schemas.JobSummary {
             cpuEfficiencyPercent: summary.cpuEfficiencyPercent,
             memoryEfficiencyPercent: summary.memoryEfficiencyPercent,
             gpuIdlePercent: summary.gpuIdlePercent,
-            notes: notes.map { Components.Schemas.JobNote(code: .init(rawValue: $0.code.rawValue)!, message: $0.message) }
+            notes: notes?.map { Components.Schemas.JobNote(code: .init($0.code), message: $0.message) }
+        )
+    }
+}
+
+extension Components.Schemas.JobNoteCode {
+    init(_ code: JobNote.Code) {
+        // Both enumerate the same codes; the generated type cannot hold anything else.
+        self = Components.Schemas.JobNoteCode(rawValue: code.rawValue)!
+    }
+}
+
+extension Components.Schemas.Stats {
+    init(_ statistics: ClusterStatistics, top: Int) {
+        let counts = statistics.jobsByState
+        self.init(
+            jobsByState: .init(
+                pending: Int64(counts[.pending] ?? 0),
+                running: Int64(counts[.running] ?? 0),
+                suspended: Int64(counts[.suspended] ?? 0),
+                completed: Int64(counts[.completed] ?? 0),
+                failed: Int64(counts[.failed] ?? 0),
+                cancelled: Int64(counts[.cancelled] ?? 0),
+                timeout: Int64(counts[.timeout] ?? 0),
+                nodeFail: Int64(counts[.nodeFail] ?? 0),
+                outOfMemory: Int64(counts[.outOfMemory] ?? 0),
+                preempted: Int64(counts[.preempted] ?? 0)
+            ),
+            activeByPartition: statistics.activeByPartition.map {
+                .init(partition: $0.partition, pending: Int64($0.pending), running: Int64($0.running), suspended: Int64($0.suspended))
+            },
+            window: .init(
+                since: statistics.window.since,
+                until: statistics.window.until,
+                users: ResourceUse.leaders(of: statistics.users, top: top).map(Components.Schemas.ResourceUse.init),
+                partitions: ResourceUse.leaders(of: statistics.partitions, top: top).map(Components.Schemas.ResourceUse.init)
+            )
+        )
+    }
+}
+
+extension Components.Schemas.ResourceUse {
+    /// Hours to the hundredth: enough for a table, and stable across databases' sums.
+    init(_ use: ResourceUse) {
+        func hours(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+        self.init(
+            name: use.name,
+            jobs: Int64(use.jobs),
+            cpuHours: hours(use.cpuHours),
+            gpuHours: hours(use.gpuHours),
+            idleGpuHours: hours(use.idleGPUHours)
         )
     }
 }

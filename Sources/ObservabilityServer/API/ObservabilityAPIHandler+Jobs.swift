@@ -24,12 +24,22 @@ extension ObservabilityAPIHandler {
             until: query.until
         )
         let listing = try await store.listJobs(filter, page: page)
+        let usage = try await store.usage(jobIDs: listing.jobs.map(\.id))
         let now = self.now()
+        let jobs = listing.jobs.map { job in
+            let summary = usage[job.id].flatMap { JobSummary(job: job, usage: $0, now: now) }
+            return Components.Schemas.Job(
+                job,
+                now: now,
+                summary: summary,
+                verdicts: JobVerdicts.notes(for: job, summary: summary, thresholds: verdicts)
+            )
+        }
         return .ok(
             .init(
                 body: .json(
                     .init(
-                        jobs: listing.jobs.map { Components.Schemas.Job($0, now: now) },
+                        jobs: jobs,
                         total: Int64(listing.total),
                         limit: Int64(page.limit),
                         offset: Int64(page.offset)
@@ -59,7 +69,7 @@ extension ObservabilityAPIHandler {
         }
         let now = self.now()
         let summary = JobSummary(job: job, usage: try await store.usage(jobID: job.id), now: now)
-        let notes = summary.map { JobVerdicts.notes(for: job, summary: $0, thresholds: verdicts) } ?? []
+        let notes = summary.map { JobVerdicts.notes(for: job, summary: $0, thresholds: verdicts) }
         return .ok(.init(body: .json(Components.Schemas.Job(job, now: now, summary: summary, notes: notes))))
     }
 

@@ -13,6 +13,8 @@ struct ObservabilityAPIHandler: APIProtocol {
     let logger: Logger
     /// Where a job's use earns a note (``JobVerdicts``).
     let verdicts: JobVerdicts.Thresholds
+    /// Told in health answers, so that a page asks for a token before it reads.
+    let readsRequireToken: Bool
     /// The current time; tests fix it.
     let now: @Sendable () -> Date
 
@@ -21,12 +23,14 @@ struct ObservabilityAPIHandler: APIProtocol {
         metrics: ServiceMetrics,
         logger: Logger,
         verdicts: JobVerdicts.Thresholds = JobVerdicts.Thresholds(),
+        readsRequireToken: Bool = false,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.metrics = metrics
         self.logger = logger
         self.verdicts = verdicts
+        self.readsRequireToken = readsRequireToken
         self.now = now
     }
 
@@ -35,11 +39,23 @@ struct ObservabilityAPIHandler: APIProtocol {
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         do {
             try await store.checkHealth()
-            return .ok(.init(body: .json(.init(status: .ok, version: ServiceVersion.current, store: .reachable))))
+            return .ok(
+                .init(body: .json(.init(status: .ok, version: ServiceVersion.current, store: .reachable, readTokenRequired: readsRequireToken)))
+            )
         } catch {
             logger.warning("health check: the store does not answer", metadata: ["error": "\(error)"])
             return .serviceUnavailable(
-                .init(body: .json(.init(status: .unavailable, version: ServiceVersion.current, store: .unreachable, detail: Self.storeUnreachable)))
+                .init(
+                    body: .json(
+                        .init(
+                            status: .unavailable,
+                            version: ServiceVersion.current,
+                            store: .unreachable,
+                            detail: Self.storeUnreachable,
+                            readTokenRequired: readsRequireToken
+                        )
+                    )
+                )
             )
         }
     }

@@ -55,7 +55,12 @@ struct InstrumentedJobStore: JobStore {
         try await measure("runningJobs") { try await base.reduceRunningJobs(into: initial, accumulate) }
     }
     func recordUsage(_ totals: [JobUsageTotals]) async throws { try await measure("recordUsage") { try await base.recordUsage(totals) } }
-    func usage(jobID: String) async throws -> JobUsage { try await measure("readUsage") { try await base.usage(jobID: jobID) } }
+    func usage(jobIDs: [String]) async throws -> [String: JobUsage] {
+        try await measure("readUsage") { try await base.usage(jobIDs: jobIDs) }
+    }
+    func statistics(over window: StatisticsWindow) async throws -> ClusterStatistics {
+        try await measure("statistics") { try await base.statistics(over: window) }
+    }
     func jobCountsByState() async throws -> [JobState: Int] { try await measure("jobCountsByState") { try await base.jobCountsByState() } }
     func jobsCreatedTotal() async throws -> Int { try await measure("jobsCreatedTotal") { try await base.jobsCreatedTotal() } }
     func deleteSamples(olderThan cutoff: Date) async throws -> Int {

@@ -25,8 +25,11 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     private func needsToken(_ request: Request) -> Bool {
         switch request.method {
         case .get, .head, .options:
-            // Health stays open so load balancers and probes need no secret.
-            return configuration.readsRequireToken && request.uri.path != "/v1/health"
+            // Health stays open so load balancers and probes need no secret; the pages'
+            // files hold no data (their script asks for the token before it reads).
+            let path = request.uri.path
+            let holdsData = (path.hasPrefix("/v1/") && path != "/v1/health") || path == "/metrics"
+            return configuration.readsRequireToken && holdsData
         default:
             return true
         }
