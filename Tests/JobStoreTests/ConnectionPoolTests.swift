@@ -1,6 +1,7 @@
 import Foundation
 import ObservabilityCore
 import SQLJobStore
+import Synchronization
 import Testing
 
 /// A connection that does nothing; the tests hold it busy by sleeping in the pool's body.
@@ -16,35 +17,52 @@ final class IdleConnection: SQLConnection {
 /// all once its task is cancelled.
 @Suite("Connection pool waits")
 struct ConnectionPoolTests {
-    func busyPool(for seconds: Double, timeout: Duration) async throws -> (ConnectionPool, Task<Void, any Error>) {
+    /// The one connection, held by a body that waits for `release`: the waits below end
+    /// while it is still held, whatever the machine's load, with no race on who gets it first.
+    final class Holder: Sendable {
+        let release = DispatchSemaphore(value: 0)
+        let held = Atomic<Bool>(false)
+    }
+
+    func busyPool(timeout: Duration) async throws -> (ConnectionPool, Holder, Task<Void, any Error>) {
         let pool = ConnectionPool(size: 1, label: "test", waitTimeout: timeout) { () throws(SQLError) in IdleConnection() }
-        let holder = Task { try await pool.withConnection { _ in Thread.sleep(forTimeInterval: seconds) } }
-        // Let the holder take the only connection.
-        try await Task.sleep(for: .milliseconds(100))
-        return (pool, holder)
+        let holder = Holder()
+        let task = Task {
+            try await pool.withConnection { _ in
+                holder.held.store(true, ordering: .releasing)
+                holder.release.wait()
+            }
+        }
+        while !holder.held.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
+        return (pool, holder, task)
     }
 
     @Test func aWaitForABusyPoolEndsAsUnavailable() async throws {
-        let (pool, holder) = try await busyPool(for: 2, timeout: .milliseconds(300))
+        let (pool, holder, task) = try await busyPool(timeout: .milliseconds(300))
         let start = ContinuousClock.now
         let error = await #expect(throws: StoreError.self) { try await pool.withConnection { _ in } }
         #expect(error?.code == .unavailable)
-        #expect(ContinuousClock.now - start < .seconds(1))
-        try await holder.value
+        // Far above the 300 ms timeout, for a loaded CI machine; without the timeout it would
+        // wait forever, since the connection is released only below.
+        #expect(ContinuousClock.now - start < .seconds(10))
+        holder.release.signal()
+        try await task.value
         // Free again: the next caller gets the connection at once.
         try await pool.withConnection { _ in }
         await pool.close()
     }
 
     @Test func aCancelledWaitEndsAtOnce() async throws {
-        let (pool, holder) = try await busyPool(for: 2, timeout: .seconds(30))
+        let (pool, holder, task) = try await busyPool(timeout: .seconds(60))
         let start = ContinuousClock.now
         let waiter = Task { try await pool.withConnection { _ in } }
         try await Task.sleep(for: .milliseconds(100))
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
-        #expect(ContinuousClock.now - start < .seconds(1))
-        try await holder.value
+        // Well under the 60 s timeout: the cancellation ended the wait, not the timeout.
+        #expect(ContinuousClock.now - start < .seconds(30))
+        holder.release.signal()
+        try await task.value
         await pool.close()
     }
 }
