@@ -52,7 +52,7 @@ def browser(width, height):
     return driver
 
 
-def wait_until_ready(driver, what="page", timeout=20):
+def wait_until_ready(driver, what="pageReadyAt", timeout=20):
     WebDriverWait(driver, timeout).until(lambda d: d.execute_script(f"return window.hpcObs && window.hpcObs.{what} !== null"))
 
 
