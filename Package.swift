@@ -37,6 +37,7 @@ let package = Package(
         .executable(name: "hpc-obs-epilog", targets: ["hpc-obs-epilog"]),
         .executable(name: "hpc-obs-hook", targets: ["hpc-obs-hook"]),
         .executable(name: "hpc-obs-mockserver", targets: ["hpc-obs-mockserver"]),
+        .executable(name: "hpc-obs", targets: ["hpc-obs"]),
         .executable(name: "hpc-obs-storebench", targets: ["hpc-obs-storebench"]),
         .executable(name: "hpc-obs-collectbench", targets: ["hpc-obs-collectbench"]),
     ],
@@ -57,6 +58,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
     ],
     targets: [
         // C libraries, wrapped once through module maps.
@@ -240,7 +243,8 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
-        // Types and the server protocol generated from openapi.yaml (symlinked into the target).
+        // Types, the server protocol and the client generated from openapi.yaml (symlinked into
+        // the target), so the server and `hpc-obs` cannot disagree.
         // The generator emits one file per component kind, empty ones included, each with
         // `public import`s that Swift 6 flags as unused; those warnings are in generated code
         // we cannot change, so they are silenced for this target alone.
@@ -285,6 +289,44 @@ let package = Package(
                 "ObservabilityServer", "ObservabilityCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // `hpc-obs`'s way to the service: the generated client over async-http-client, with
+        // the token and CA file the hooks use, and the service's answers as typed errors.
+        .target(
+            name: "ServiceClient",
+            dependencies: [
+                "ObservabilityAPI", "ObservabilityCore", "LocalFiles", "SchedulerHooks",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // What `hpc-obs` prints: a job's report, tables of jobs and statistics, bars and
+        // sparklines, for a terminal or a pipe. No I/O.
+        .target(
+            name: "JobReports",
+            dependencies: ["ObservabilityAPI"],
+            swiftSettings: upcomingFeatures
+        ),
+        // `hpc-obs doctor`'s checks of a host's setup; reads, never changes.
+        .target(
+            name: "SetupDoctor",
+            dependencies: ["LocalFiles", "SchedulerHooks", "EventTransport", "NodeCollector", "SlurmBridge", "ObservabilityCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        .executableTarget(
+            name: "hpc-obs",
+            dependencies: [
+                "ServiceClient", "JobReports", "SetupDoctor", "ObservabilityAPI", "ObservabilityCore", "EventTransport", "NodeCollector",
+                "SlurmBridge", "SlurmPolling",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcomingFeatures
         ),
@@ -441,6 +483,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["JobReports", "SetupDoctor", "ServiceClient", "ObservabilityAPI", "ObservabilityCore"],
             swiftSettings: upcomingFeatures
         ),
     ],

@@ -46,6 +46,25 @@ public final class SlurmController {
         slurm_fini()
     }
 
+    /// The Slurm release whose libslurm this program was built with, `22.05.8` style: its
+    /// soname (libslurm.so.38 for 22.05) ties it to that release at run time too.
+    public static func libraryVersion() -> String {
+        let number = Int(SLURM_VERSION_NUMBER)
+        let minor = (number >> 8) & 0xFF
+        return "\((number >> 16) & 0xFF).\(minor < 10 ? "0" : "")\(minor).\(number & 0xFF)"
+    }
+
+    /// The version slurmctld reports in its configuration (`slurm_load_ctl_conf`).
+    public func controllerVersion() throws(SlurmError) -> String {
+        var conf: UnsafeMutablePointer<slurm_conf_t>?
+        guard slurm_load_ctl_conf(0, &conf) == SLURM_SUCCESS, let conf else {
+            let code = slurm_get_errno()
+            throw SlurmError(operation: "slurm_load_ctl_conf", code: code, message: String(cString: slurm_strerror(code)))
+        }
+        defer { slurm_free_ctl_conf(conf) }
+        return Self.string(conf.pointee.version) ?? "unknown"
+    }
+
     /// One `slurm_load_jobs`, passing the previous answer's time: 0 forces a full load.
     ///
     /// `isUnchanged(jobID, fingerprint)` lets the caller skip jobs whose state has not moved

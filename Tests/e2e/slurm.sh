@@ -251,6 +251,16 @@ for _ in $(seq 1 300); do
 done
 check "  and the node comes back" yes sh -c "sinfo -h -n '$node' -o %t | grep -qE 'idle|mix|alloc' && echo yes"
 
+# hpc-obs doctor on this controller: libslurm and slurmctld of one release, and slurm.conf
+# running our hooks (through the wrappers above, which name them).
+doctor_line() { # subject
+    HPC_OBS_CONFIG="$work/hpc-obs.conf" SLURM_CONF=$SLURM_CONF "$bin/hpc-obs" doctor 2>&1 | grep -E "^[a-z]+ +$1 " | sed -E 's/ +/ /g' || true
+}
+library=$(dpkg-query -W -f='${Version}' libslurm-dev | sed -E 's/^([0-9]+\.[0-9]+\.[0-9]+).*/\1/')
+controller=$(scontrol version | awk '{print $2}')
+check "doctor finds libslurm and slurmctld of one release" "ok Slurm versions libslurm $library, slurmctld $controller" doctor_line "Slurm versions"
+check "doctor finds our hooks in slurm.conf" "ok scheduler hooks $SLURM_CONF runs hpc-obs from PrologSlurmctld, EpilogSlurmctld" doctor_line "scheduler hooks"
+
 # A host provisioned package first, slurm.conf later: a second server starts before its
 # slurm.conf exists, and polls once it does (it once gave up until a restart).
 late_port=$(free_port)
