@@ -33,6 +33,15 @@ public struct CurlClient: HTTPPoster {
         return url.lowercased().hasPrefix("https://") ? CurlClient(baseURL: url, token: token, caFile: caFile) : nil
     }
 
+    /// A poster for every URL of `HPC_OBS_URL` (comma-separated for replicas), tried in order;
+    /// nil when one of them is neither http nor https.
+    public static func forURLs(_ text: String, token: String?, caFile: String? = nil) -> (any HTTPPoster)? {
+        let clients = ServiceURLs.split(text).map { forURL($0, token: token, caFile: caFile) }
+        guard !clients.isEmpty, clients.allSatisfy({ $0 != nil }) else { return nil }
+        let posters = clients.compactMap { $0 }
+        return posters.count == 1 ? posters[0] : FailoverPoster(posters)
+    }
+
     /// TLS is set up only for an https URL: initialising OpenSSL costs a plain-HTTP hook a
     /// few megabytes and milliseconds for nothing.
     private static let initialized = Mutex<Bool>(false)

@@ -12,8 +12,8 @@ public struct FullHookOpener: HookDeliveryOpener {
     public func open(_ destination: HookSettings.Destination, token: String?) async -> HookDeliveryOpening {
         switch destination {
         case .service(let url, _, let caFile):
-            guard let client = CurlClient.forURL(url, token: token, caFile: caFile) else {
-                return .unavailable("HPC_OBS_URL='\(url)' is not an http:// or https:// URL")
+            guard let client = CurlClient.forURLs(url, token: token, caFile: caFile) else {
+                return .unavailable("HPC_OBS_URL='\(url)' is not an http:// or https:// URL, or a comma-separated list of them")
             }
             return .ready(HTTPEventDelivery(client: client), close: nil)
         case .store(let configuration):

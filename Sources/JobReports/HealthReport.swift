@@ -17,6 +17,7 @@ public struct HealthReport: Sendable {
         var line = "\(status): hpc-obs-server \(Printable.text(health.version)) at \(url), store \(health.store.rawValue)"
         if let detail = health.detail { line += " (\(Printable.text(detail)))" }
         if health.readTokenRequired == true { line += ", reads need a token" }
+        if let poller = health.poller, poller != .off { line += ", Slurm poller \(poller.rawValue)" }
         return line + "\n"
     }
 }

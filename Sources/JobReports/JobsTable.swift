@@ -48,14 +48,9 @@ public struct JobsTable: Sendable {
             ])
         }
         var lines = table.render(style: style)
-        // The service's numbers, so added without trapping.
-        let end = list.offset.addingReportingOverflow(Int64(list.jobs.count))
-        let last = end.overflow ? Int64.max : end.partialValue
-        if list.total > last || list.offset > 0 {
-            let first = list.offset == Int64.max ? list.offset : list.offset + 1
-            lines.append(
-                "Jobs \(Quantities.count(first))-\(Quantities.count(last)) of \(Quantities.count(list.total)); --limit and --offset show others."
-            )
+        if list.total > Int64(list.jobs.count) {
+            let shown = "\(Quantities.count(Int64(list.jobs.count))) of \(Quantities.count(list.total)) jobs"
+            lines.append(list.nextCursor.map { "\(shown); the next page: --cursor \(Printable.text($0))" } ?? "\(shown).")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -33,10 +33,13 @@ public struct JobPage: Sendable, Hashable {
     public static let maxLimit = 1_000
 
     public var limit: Int
+    /// Jobs skipped, after `after` where that is given.
     public var offset: Int
+    /// Start right after this job (keyset paging): a deep page then costs what the first does.
+    public var after: JobCursor?
 
     /// Validates like the API does: `limit` 0 to 1,000 (0 returns only the total), `offset` ≥ 0.
-    public init(limit: Int = JobPage.defaultLimit, offset: Int = 0) throws(ValidationError) {
+    public init(limit: Int = JobPage.defaultLimit, offset: Int = 0, after: JobCursor? = nil) throws(ValidationError) {
         guard (0...JobPage.maxLimit).contains(limit) else {
             throw ValidationError(.outOfRange, field: "limit", "must be between 0 and \(JobPage.maxLimit), got \(limit)")
         }
@@ -45,6 +48,7 @@ public struct JobPage: Sendable, Hashable {
         }
         self.limit = limit
         self.offset = offset
+        self.after = after
     }
 }
 
@@ -56,6 +60,13 @@ public struct JobListing: Sendable, Hashable {
     public init(jobs: [Job], total: Int) {
         self.jobs = jobs
         self.total = total
+    }
+
+    /// Where the next page starts: after this page's last job, when the page is full (a
+    /// short page is the last).
+    public func nextCursor(limit: Int) -> JobCursor? {
+        guard limit > 0, jobs.count == limit, let last = jobs.last else { return nil }
+        return JobCursor(after: last)
     }
 }
 

@@ -10,7 +10,8 @@ import ObservabilityAPI
 public import ObservabilityCore
 import OpenAPIHummingbird
 import SlurmBridge
-import SlurmPolling
+public import SlurmPolling
+import StorageBackends
 public import WebPages
 
 #if canImport(FoundationEssentials)
@@ -30,6 +31,7 @@ public func buildApplication(
     logger: Logger
 ) throws -> some ApplicationProtocol {
     let serviceMetrics = ServiceMetrics()
+    let pollerRole = configuration.slurmPollSeconds > 0 ? PollerRoleBoard() : nil
     let certificate = try configuration.tls.map { files throws(ConfigurationError) in try ServerCertificate(files: files) }
     let connections = connectionLimit(configuration.http, logger: logger)
     var application = Application(
@@ -40,6 +42,7 @@ public func buildApplication(
             verdicts: configuration.verdicts,
             serviceMetrics: serviceMetrics,
             libraries: ScriptLibraries(root: configuration.javascriptDirectory),
+            pollerRole: pollerRole,
             logger: logger
         ),
         server: try serverBuilder(certificate: certificate, limits: configuration.http, metrics: serviceMetrics),
@@ -83,12 +86,17 @@ public func buildApplication(
             )
         )
     }
-    if configuration.slurmPollSeconds > 0 {
+    if let pollerRole {
+        let database = configuration.database
+        let slurmConf = configuration.slurmConfigPath
         application.addServices(
             SlurmPoller(
                 store: store,
                 interval: .seconds(configuration.slurmPollSeconds),
                 source: slurm,
+                // Replicas on one PostgreSQL poll one at a time, per cluster.
+                leadership: { cluster in JobStoreFactory.pollerLeadership(database, name: "slurm-poller:\(cluster ?? slurmConf)") },
+                role: pollerRole,
                 metricsFactory: serviceMetrics.registry,
                 logger: logger
             )
@@ -140,6 +148,7 @@ public func buildRouter(
     verdicts: JobVerdicts.Thresholds = JobVerdicts.Thresholds(),
     serviceMetrics: ServiceMetrics = ServiceMetrics(),
     libraries: ScriptLibraries = ScriptLibraries(),
+    pollerRole: PollerRoleBoard? = nil,
     logger: Logger = Logger(label: "hpc-obs-server")
 ) throws -> Router<BasicRequestContext> {
     let store = InstrumentedJobStore(base: store, metrics: serviceMetrics)
@@ -148,7 +157,8 @@ public func buildRouter(
         metrics: serviceMetrics,
         logger: logger,
         verdicts: verdicts,
-        readsRequireToken: auth.readsRequireToken && auth.token != nil
+        readsRequireToken: auth.readsRequireToken && auth.token != nil,
+        pollerRole: pollerRole
     )
     let recorder = RouteTableRecorder()
     try handler.registerHandlers(on: recorder)

@@ -39,12 +39,12 @@ private func closing<Built>(_ store: any JobStore, ifThrows build: () throws -> 
 /// process) on `PORT`. Needs no database.
 public func runCollectorAgent(configuration: ServerConfiguration, logger: Logger) async throws {
     guard let url = configuration.serviceURL,
-        let client = CurlClient.forURL(url, token: configuration.serviceToken, caFile: configuration.serviceCAFile)
+        let client = CurlClient.forURLs(url, token: configuration.serviceToken, caFile: configuration.serviceCAFile)
     else {
         throw ConfigurationError(
             variable: "HPC_OBS_URL",
             value: configuration.serviceURL ?? "",
-            accepted: "the service's http:// or https:// URL, which --collector-only sends samples to"
+            accepted: "the service's http:// or https:// URL (or several, comma-separated), which --collector-only sends samples to"
         )
     }
     let node = configuration.nodeName ?? (HostName.short() ?? "localhost")

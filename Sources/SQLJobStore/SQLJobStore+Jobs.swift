@@ -65,10 +65,16 @@ extension SQLJobStore {
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let countSQL = "SELECT COUNT(*) FROM jobs" + whereClause
         let filterBinds = parameters.values
+        var pageWhere = whereClause
+        if let after = page.after {
+            // A row value, so both engines seek the (submit_time_us DESC, id DESC) index.
+            let position = "(submit_time_us, id) < (\(parameters.add(.integer(after.submitMicroseconds))), \(parameters.add(.text(after.id))))"
+            pageWhere += conditions.isEmpty ? " WHERE " + position : " AND " + position
+        }
         let limitPlaceholder = parameters.add(.integer(Int64(page.limit)))
         let offsetPlaceholder = parameters.add(.integer(Int64(page.offset)))
         let pageSQL =
-            "SELECT \(JobRow.selectList) FROM jobs\(whereClause) ORDER BY submit_time_us DESC, id DESC LIMIT \(limitPlaceholder) OFFSET \(offsetPlaceholder)"
+            "SELECT \(JobRow.selectList) FROM jobs\(pageWhere) ORDER BY submit_time_us DESC, id DESC LIMIT \(limitPlaceholder) OFFSET \(offsetPlaceholder)"
         let pageBinds = parameters.values
         let limit = page.limit
         return try await read { connection in

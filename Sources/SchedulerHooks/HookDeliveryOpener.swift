@@ -25,9 +25,9 @@ public struct PlainHTTPOpener: HookDeliveryOpener {
     public func open(_ destination: HookSettings.Destination, token: String?) async -> HookDeliveryOpening {
         switch destination {
         case .service(let url, _, _):
-            if let client = PlainHTTPClient(baseURL: url, token: token) { return .ready(HTTPEventDelivery(client: client), close: nil) }
-            if url.lowercased().hasPrefix("https://") { return .handOff }
-            return .unavailable("HPC_OBS_URL='\(url)' is not an http:// or https:// URL")
+            if let client = PlainHTTPClient.forURLs(url, token: token) { return .ready(HTTPEventDelivery(client: client), close: nil) }
+            if ServiceURLs.split(url).contains(where: { $0.lowercased().hasPrefix("https://") }) { return .handOff }
+            return .unavailable("HPC_OBS_URL='\(url)' is not an http:// or https:// URL, or a comma-separated list of them")
         case .store:
             return .handOff
         case .spoolOnly:

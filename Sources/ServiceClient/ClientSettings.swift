@@ -1,3 +1,4 @@
+import EventTransport
 import LocalFiles
 import ObservabilityCore
 import SchedulerHooks
@@ -6,13 +7,22 @@ import SchedulerHooks
 /// `HPC_OBS_TOKEN_FILE` and `HPC_OBS_CA_FILE` from the settings file (`HPC_OBS_CONFIG`, else
 /// `/etc/hpc-obs/hpc-obs.conf`), overridden by the environment, and the URL by `--url`.
 public struct ClientSettings: Sendable, Hashable {
-    /// The service's base URL, without a trailing slash: `https://obs.example.org:8080`.
-    public var url: String
+    /// The service's base URL, without a trailing slash: `https://obs.example.org:8080`; the
+    /// first of `urls`.
+    public var url: String { urls[0] }
+    /// Every address `HPC_OBS_URL` lists (replicas of one service), tried in order.
+    public var urls: [String]
     public var tokenFile: String?
     public var caFile: String?
 
     public init(url: String, tokenFile: String? = nil, caFile: String? = nil) {
-        self.url = url
+        self.init(urls: [url], tokenFile: tokenFile, caFile: caFile)
+    }
+
+    /// - Precondition: `urls` is not empty.
+    public init(urls: [String], tokenFile: String? = nil, caFile: String? = nil) {
+        precondition(!urls.isEmpty, "a service needs an address")
+        self.urls = urls
         self.tokenFile = tokenFile
         self.caFile = caFile
     }
@@ -27,9 +37,14 @@ public struct ClientSettings: Sendable, Hashable {
         func value(_ key: String) -> String? {
             (environment[key] ?? file[key]).flatMap { $0.isEmpty ? nil : $0 }
         }
-        guard let url = urlOverride ?? value("HPC_OBS_URL") else { throw .noURL }
-        guard let checked = Self.checkedURL(url) else { throw .badURL(url) }
-        return ClientSettings(url: checked, tokenFile: value("HPC_OBS_TOKEN_FILE"), caFile: value("HPC_OBS_CA_FILE"))
+        guard let text = urlOverride ?? value("HPC_OBS_URL") else { throw .noURL }
+        var urls: [String] = []
+        for url in ServiceURLs.split(text) {
+            guard let checked = Self.checkedURL(url) else { throw .badURL(url) }
+            urls.append(checked)
+        }
+        guard !urls.isEmpty else { throw .badURL(text) }
+        return ClientSettings(urls: urls, tokenFile: value("HPC_OBS_TOKEN_FILE"), caFile: value("HPC_OBS_CA_FILE"))
     }
 
     /// `http://` or `https://`, a host, an optional port and path; no query, fragment or

@@ -26,6 +26,8 @@ public struct ObservabilityService: Sendable {
     private let serverDates: ServerDateRecorder
 
     /// Runs `body` with a service for `settings`, and closes its connections afterwards.
+    /// Where `HPC_OBS_URL` lists several addresses, the next is tried when one cannot be
+    /// reached: `hpc-obs` only reads, so running `body` again elsewhere is safe.
     ///
     /// - Parameter timeout: for each request, connecting included.
     public static func with<Result: Sendable>(
@@ -44,15 +46,33 @@ public struct ObservabilityService: Sendable {
         // A refused connection is an answer: say so at once rather than retry until the timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        let service = ObservabilityService(settings: settings, httpClient: httpClient, timeout: .milliseconds(milliseconds))
+        let outcome: Swift.Result<Result, any Error>
         do {
-            let result = try await body(service)
-            try? await httpClient.shutdown()
-            return result
+            outcome = .success(
+                try await firstReachable(settings.urls) { url in
+                    let one = ClientSettings(url: url, tokenFile: settings.tokenFile, caFile: settings.caFile)
+                    return try await body(ObservabilityService(settings: one, httpClient: httpClient, timeout: .milliseconds(milliseconds)))
+                }
+            )
         } catch {
-            try? await httpClient.shutdown()
-            throw error
+            outcome = .failure(error)
         }
+        try? await httpClient.shutdown()
+        return try outcome.get()
+    }
+
+    /// `attempt` at each URL in turn until one is reached; all unreachable is one error
+    /// that names each.
+    static func firstReachable<Result>(_ urls: [String], _ attempt: (String) async throws -> Result) async throws -> Result {
+        var unreachable: [String] = []
+        for url in urls {
+            do {
+                return try await attempt(url)
+            } catch ServiceError.unreachable(_, let reason) {
+                unreachable.append(urls.count == 1 ? reason : "\(url): \(reason)")
+            }
+        }
+        throw ServiceError.unreachable(url: urls.joined(separator: ","), reason: unreachable.joined(separator: "; "))
     }
 
     private init(settings: ClientSettings, httpClient: HTTPClient, timeout: TimeAmount) {

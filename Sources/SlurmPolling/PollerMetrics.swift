@@ -15,6 +15,7 @@ struct PollerMetrics: Sendable {
     let rpcDuration: Timer
     let jobs: Gauge
     let events: Counter
+    let leader: Gauge
 
     /// The families, named and described here only; the server's registry takes the help.
     enum Family: String, CaseIterable {
@@ -24,6 +25,7 @@ struct PollerMetrics: Sendable {
         case rpcDuration = "hpc_obs_slurm_load_jobs_duration_seconds"
         case jobs = "hpc_obs_slurm_jobs"
         case events = "hpc_obs_slurm_poll_events_total"
+        case leader = "hpc_obs_slurm_poller_leader"
 
         var help: String {
             switch self {
@@ -33,6 +35,7 @@ struct PollerMetrics: Sendable {
             case .rpcDuration: "Time slurm_load_jobs took, including SLURM_NO_CHANGE_IN_DATA answers."
             case .jobs: "Jobs slurmctld held at the last poll that returned them."
             case .events: "Lifecycle events the poller applied to the store."
+            case .leader: "1 when this replica polls slurmctld, 0 while another replica on the same database does."
             }
         }
     }
@@ -44,10 +47,16 @@ struct PollerMetrics: Sendable {
         rpcDuration = Timer(label: Family.rpcDuration.rawValue, factory: factory)
         jobs = Gauge(label: Family.jobs.rawValue, factory: factory)
         events = Counter(label: Family.events.rawValue, factory: factory)
+        leader = Gauge(label: Family.leader.rawValue, factory: factory)
         // Present from the start, so that alerts on a poller that never succeeded can fire:
         // down, and its last success at the epoch.
         up.record(0)
         lastSuccess.record(0)
+        leader.record(0)
+    }
+
+    func leading(_ isLeader: Bool) {
+        leader.record(isLeader ? 1 : 0)
     }
 
     func rpc(_ duration: Duration) {

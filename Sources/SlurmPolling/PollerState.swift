@@ -30,6 +30,11 @@ final class PollerState: Sendable {
 
     private let values = Mutex(Values())
 
+    /// Forgets everything: the next cycle is a full load compared with the store.
+    func reset() {
+        values.withLock { $0 = Values() }
+    }
+
     func beginCycle(fullLoadEvery: Int, force: Bool) -> Cycle {
         values.withLock { values in
             let full = force || values.cycles % fullLoadEvery == 0

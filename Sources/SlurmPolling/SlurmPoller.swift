@@ -24,6 +24,10 @@ import Glibc
 /// last RPC's duration; when slurmctld is unreachable, or libslurm cannot be opened yet (a host
 /// provisioned package first, slurm.conf later), the poller backs off, up to ten intervals, and
 /// says so in the log and in `/metrics`, while the server keeps serving.
+///
+/// Replicas that share one database take turns through ``PollerLeadership``: only the leader
+/// polls, the others stand by (`hpc_obs_slurm_poller_leader` 0) and one of them takes over,
+/// starting with a full load compared with the store, when the leader goes.
 public final class SlurmPoller: Service, Sendable {
     public let store: any JobStore
     public let interval: Duration
@@ -32,6 +36,9 @@ public final class SlurmPoller: Service, Sendable {
     let clock: any Clock<Duration>
     let logger: Logger
     let metrics: PollerMetrics
+    let makeLeadership: @Sendable (_ cluster: String?) -> any PollerLeadership
+    /// What this replica does now, for `/v1/health`.
+    public let role: PollerRoleBoard
     private let state = PollerState()
 
     /// - Parameters:
@@ -43,9 +50,13 @@ public final class SlurmPoller: Service, Sendable {
         source: any SlurmJobSource,
         fullLoadEvery: Int = 10,
         clock: any Clock<Duration> = ContinuousClock(),
+        leadership makeLeadership: @escaping @Sendable (_ cluster: String?) -> any PollerLeadership = { _ in SoleLeadership() },
+        role: PollerRoleBoard = PollerRoleBoard(),
         metricsFactory: any MetricsFactory,
         logger: Logger
     ) {
+        self.makeLeadership = makeLeadership
+        self.role = role
         self.store = store
         self.interval = interval
         self.source = source
@@ -58,10 +69,14 @@ public final class SlurmPoller: Service, Sendable {
     public func run() async throws {
         var opened = false
         var failures = 0
+        var leadership: (any PollerLeadership)?
+        var leading = false
+        role.set(.starting)
         await repeatUntilShutdown(on: clock) {
             do {
                 if !opened {
                     let cluster = try await source.clusterName()
+                    leadership = makeLeadership(cluster)
                     opened = true
                     logger.info(
                         "Slurm poller on",
@@ -72,6 +87,21 @@ public final class SlurmPoller: Service, Sendable {
                     )
                     failures = 0
                 }
+                guard await leadership?.lead() ?? true else {
+                    if leading { logger.notice("another replica polls slurmctld now; standing by") }
+                    leading = false
+                    metrics.leading(false)
+                    role.set(.standby)
+                    return interval
+                }
+                if !leading {
+                    // What the previous leader applied is in the store, not in this state.
+                    state.reset()
+                    leading = true
+                    logger.notice("this replica polls slurmctld")
+                }
+                metrics.leading(true)
+                role.set(.leader)
                 let rpc = try await pollOnce()
                 if failures > 0 { logger.notice("slurmctld answers again", metadata: ["failedCycles": "\(failures)"]) }
                 failures = 0
@@ -95,6 +125,8 @@ public final class SlurmPoller: Service, Sendable {
                 return Self.backOff(interval: interval, failures: failures)
             }
         }
+        await leadership?.resign()
+        role.set(.off)
     }
 
     /// The poller's families in `/metrics`: name and help.

@@ -19,6 +19,17 @@ public enum JobStoreFactory {
     }
 }
 
+extension JobStoreFactory {
+    /// Who polls `name` (a scheduler's cluster) among the replicas on this database: on
+    /// PostgreSQL, an advisory lock; on SQLite, whose file one server owns, always this one.
+    public static func pollerLeadership(_ configuration: DatabaseConfiguration, name: String) -> any PollerLeadership {
+        switch configuration {
+        case .sqlite: SoleLeadership()
+        case .postgres(let connectionString): PostgresLeadership(connectionString: connectionString, name: name)
+        }
+    }
+}
+
 extension DatabaseConfiguration {
     /// The location without secrets, for logs and errors: a SQLite path as it is, a PostgreSQL
     /// connection string through ``PostgresConnectionString/redacted(_:)``.

@@ -39,8 +39,9 @@ struct DoctorCommand: AsyncParsableCommand {
             findings.append(DoctorFinding(.problem, "service", error.description))
         }
         findings.append(HostChecks.tokenFile(value("HPC_OBS_TOKEN_FILE")))
-        if let clientSettings {
-            findings += await serviceFindings(clientSettings)
+        // Each address on its own: a replica that is down is a finding even when another answers.
+        for url in clientSettings?.urls ?? [] {
+            findings += await serviceFindings(ClientSettings(url: url, tokenFile: clientSettings?.tokenFile, caFile: clientSettings?.caFile))
         }
 
         findings += HostChecks.spool(value("HPC_OBS_SPOOL_DIR") ?? EventSpool.defaultDirectory)

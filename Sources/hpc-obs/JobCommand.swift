@@ -82,8 +82,11 @@ struct JobsCommand: AsyncParsableCommand {
     @Option(help: "Jobs at most (1 to 1000).")
     var limit: Int = 50
 
-    @Option(help: "Jobs to skip, for the next page.")
+    @Option(help: "Jobs to skip.")
     var offset: Int = 0
+
+    @Option(help: ArgumentHelp("Start after the previous page: the cursor its last line gave.", valueName: "cursor"))
+    var cursor: String?
 
     @Flag(help: "Print the service's document (GET /v1/jobs) instead.")
     var json = false
@@ -105,7 +108,8 @@ struct JobsCommand: AsyncParsableCommand {
             since: since,
             until: until,
             limit: limit,
-            offset: offset
+            offset: offset,
+            cursor: cursor
         )
         let text = try await service.withService { service in
             let list = try await service.jobs(query)

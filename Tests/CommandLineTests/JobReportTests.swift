@@ -142,7 +142,9 @@ import Testing
         let job = Components.Schemas.Job(id: "1", user: "u", nodes: [], state: .pending, submitTime: Date(), runtimeSeconds: 0)
         let list = Components.Schemas.JobList(jobs: [job], total: Int64.max, limit: 50, offset: Int64.max)
         let text = JobsTable(list: list).render(style: .plain())
-        #expect(text.contains("of 9,223,372,036,854,775,807"))
+        #expect(text.contains("1 of 9,223,372,036,854,775,807 jobs."))
+        let paged = Components.Schemas.JobList(jobs: [job], total: 2, limit: 1, offset: 0, nextCursor: "abc\u{1B}")
+        #expect(JobsTable(list: paged).render(style: .plain()).hasSuffix("1 of 2 jobs; the next page: --cursor abc?\n"))
     }
 
     @Test func styleFollowsTheTerminalNoColorAndColumns() {

@@ -167,6 +167,39 @@ struct JobStoreContractTests {
         await store.close()
     }
 
+    @Test(arguments: TestBackend.available)
+    func cursorsWalkTheListingAsOffsetsDoAndSurviveNewJobs(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        // Ties on the submission time are broken by id, so equal times page without gaps.
+        for index in 0..<23 {
+            _ = try await store.createJob(
+                makeJob("j\(index)", user: index % 3 == 0 ? "alice" : "bob", nodes: [], state: .pending, submit: Double(index / 4))
+            )
+        }
+        var added = 0
+        for filter in [JobFilter(), JobFilter(user: "bob")] {
+            let all = try await store.listJobs(filter, page: JobPage(limit: 1_000)).jobs.map(\.id)
+            var walked: [String] = []
+            var cursor: JobCursor?
+            repeat {
+                let page = try await store.listJobs(filter, page: JobPage(limit: 5, after: cursor))
+                walked += page.jobs.map(\.id)
+                cursor = page.nextCursor(limit: 5)
+                if cursor == nil { #expect(page.jobs.count < 5 || walked.count == all.count) }
+                // A job submitted meanwhile, newest of all, shifts offsets but not cursors.
+                added += 1
+                _ = try await store.createJob(makeJob("new\(added)", user: "bob", nodes: [], state: .pending, submit: Double(10_000 + added)))
+            } while cursor != nil && walked.count < 100
+            #expect(walked == all)
+        }
+        let decoded = try JobCursor(decoding: JobCursor(submitMicroseconds: 5_000_000, id: "4242_7").encoded)
+        #expect(decoded == JobCursor(submitMicroseconds: 5_000_000, id: "4242_7"))
+        for bad in ["", "x", "djE", JobCursor(submitMicroseconds: 1, id: "a b").encoded, "dj2.1.a", String(repeating: "A", count: 300)] {
+            #expect(throws: ValidationError.self) { try JobCursor(decoding: bad) }
+        }
+        await store.close()
+    }
+
     @Test func pageLimitsAreValidated() {
         #expect(throws: ValidationError.self) { try JobPage(limit: -1) }
         #expect(throws: ValidationError.self) { try JobPage(limit: 1_001) }

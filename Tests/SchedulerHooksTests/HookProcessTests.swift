@@ -85,6 +85,34 @@ struct HookProcessTests {
         }
     }
 
+    @Test func aReplicaThatIsDownOrSilentIsPassedForTheNextAddress() async throws {
+        let refused = try LocalPort.free()
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let port = try LocalPort.free()
+        let server = try ServerProcess.start(port: port, database: "\(scratch)/replica.db")
+        defer { server.stop() }
+        try await server.waitUntilHealthy()
+        let urls = "http://127.0.0.1:\(refused), http://127.0.0.1:\(silent.port),http://127.0.0.1:\(port)"
+        let settings = ["HPC_OBS_URL": urls, "HPC_OBS_HOOK_TIMEOUT": "2"]
+        let result = try await BuiltExecutable.run("hpc-obs-prolog", environment: environment(job: "25", settings))
+        #expect(result.status == 0 && result.standardError.isEmpty, "\(result.standardError)")
+        #expect(result.seconds < 2, "took \(result.seconds) s")
+        #expect(spooled().isEmpty)
+        #expect(try await server.jobState("25") == "running")
+
+        // A deadline long enough for a loaded machine to see both addresses fail, rather
+        // than the watchdog's own end.
+        let allDown = ["HPC_OBS_URL": "http://127.0.0.1:\(refused),http://127.0.0.1:\(silent.port)", "HPC_OBS_HOOK_TIMEOUT": "2"]
+        let spooling = try await BuiltExecutable.run("hpc-obs-prolog", environment: environment(job: "26", allDown))
+        #expect(spooling.status == 0 && spooling.seconds < 3, "took \(spooling.seconds) s")
+        #expect(
+            spooling.standardError.contains("127.0.0.1:\(refused)") && spooling.standardError.contains("127.0.0.1:\(silent.port)"),
+            "\(spooling.standardError)"
+        )
+        #expect(spooled().count == 1)
+    }
+
     @Test func httpsIsHandedToTheFullHookWhichSpoolsWhenItCannotConnect() async throws {
         let port = try LocalPort.free()
         let settings = ["HPC_OBS_URL": "https://127.0.0.1:\(port)", "HPC_OBS_HOOK_TIMEOUT": "1"]

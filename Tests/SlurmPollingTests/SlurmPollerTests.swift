@@ -3,6 +3,7 @@ import Logging
 import MetricsTestKit
 import ObservabilityCore
 import SQLJobStore
+import Synchronization
 import TestSupport
 import Testing
 
@@ -169,6 +170,50 @@ struct SlurmPollerTests {
             #expect(try await scratch.store.job(id: "11")?.state == .running)
             group.cancelAll()
         }
+        await scratch.store.close()
+    }
+
+    /// Leads or stands by as told, cycle by cycle.
+    final class Turns: PollerLeadership {
+        private let answers: Mutex<[Bool]>
+        init(_ answers: [Bool]) { self.answers = Mutex(answers) }
+        func lead() async -> Bool { answers.withLock { $0.count > 1 ? $0.removeFirst() : ($0.first ?? true) } }
+        func resign() async {}
+    }
+
+    @Test func onlyTheLeaderPollsAndEachNewLeadStartsWithAFullLoad() async throws {
+        let scratch = try await TestBackend.sqlite.makeStore()
+        let source = RecordedJobSource()
+        source.hold([Self.job(11, .running)])
+        let clock = ManualClock()
+        let metrics = TestMetrics()
+        let role = PollerRoleBoard()
+        let turns = Turns([false, true, true, false, true])
+        let poller = SlurmPoller(
+            store: scratch.store,
+            interval: .seconds(30),
+            source: source,
+            clock: clock,
+            leadership: { _ in turns },
+            role: role,
+            metricsFactory: metrics,
+            logger: Self.quietLogger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group throws in
+            group.addTask { try await poller.run() }
+            var seen: [(loads: Int, leader: Double?, role: PollerRoleBoard.Role)] = []
+            for _ in 0..<5 {
+                let deadline = await clock.nextSleep()
+                seen.append((source.fullAnswers, try metrics.expectGauge("hpc_obs_slurm_poller_leader").lastValue, role.role))
+                clock.advance(by: clock.now.duration(to: deadline))
+            }
+            #expect(seen.map(\.loads) == [0, 1, 1, 1, 2], "a standby asks slurmctld nothing; a new lead loads everything")
+            #expect(seen.map(\.leader) == [0, 1, 1, 0, 1])
+            #expect(seen.map(\.role) == [.standby, .leader, .leader, .standby, .leader])
+            #expect(try await scratch.store.job(id: "11")?.state == .running)
+            group.cancelAll()
+        }
+        #expect(role.role == .off)
         await scratch.store.close()
     }
 

@@ -80,6 +80,9 @@ compare jobs-failed jobs --state failed
 compare jobs-bob jobs --user bob --limit 4
 compare jobs-narrow jobs --limit 5 --since 2026-11-29T06:00:00Z
 COLUMNS=60 compare jobs-60-columns jobs --limit 5
+# The next page through the cursor the first page's last line gives.
+next=$(obs jobs --user bob --limit 4 | sed -n 's/.*the next page: --cursor //p')
+compare jobs-bob-next jobs --user bob --limit 4 --cursor "$next"
 compare stats stats --since 2026-11-28T08:00:00Z --until 2026-11-29T08:00:00Z --top 3
 
 # --json is the API's document.

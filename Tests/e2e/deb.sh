@@ -64,8 +64,9 @@ job_state() { curl -fsS "http://127.0.0.1:$port/v1/jobs/4242" | python3 -c 'impo
 check "an installed hook's event makes the job" "running cn01,cn02" job_state
 installed_report() { HPC_OBS_CONFIG="$work/hpc-obs.conf" /usr/bin/hpc-obs job 4242 | sed -n 1p; }
 check "the installed hpc-obs reports the job, finding the service in the settings file" "Job 4242: running" installed_report
-# dpkg -c, not the installed files: minimal images tell dpkg to leave /usr/share/man out.
-check "with its man pages, and the hooks'" yes sh -c "dpkg -c '$deb' | grep -q 'usr/share/man/man1/hpc-obs.1.gz' && dpkg -c '$deb' | grep -q 'usr/share/man/man1/hpc-obs-server.1.gz' && dpkg -c '$deb' | grep -q 'man8/hpc-obs-epilog.8.gz -> hpc-obs-prolog.8.gz' && echo yes"
+# The package's list, not the installed files: minimal images tell dpkg to leave /usr/share/man out.
+dpkg -c "$deb" >"$work/contents"
+check "with its man pages, and the hooks'" yes sh -c "grep -q 'usr/share/man/man1/hpc-obs.1.gz' '$work/contents' && grep -q 'usr/share/man/man1/hpc-obs-server.1.gz' '$work/contents' && grep -q 'man8/hpc-obs-epilog.8.gz -> hpc-obs-prolog.8.gz' '$work/contents' && echo yes"
 check "and Slurm's MailProg wrapper" yes sh -c '[ -x /usr/libexec/hpc-obs/mail-with-report ] && echo yes'
 pbs_status=0
 Tests/e2e/pbs.sh "http://127.0.0.1:$port" "$work/hpc-obs.conf" >"$work/pbs.log" 2>&1 || pbs_status=$?

@@ -6,7 +6,11 @@ extension ObservabilityAPIHandler {
     func listJobs(_ input: Operations.ListJobs.Input) async throws -> Operations.ListJobs.Output {
         let query = input.query
         let page = try APIProblem.parsingQuery { () throws(ValidationError) in
-            try JobPage(limit: query.limit.map { Int($0) } ?? JobPage.defaultLimit, offset: query.offset.map { Int($0) } ?? 0)
+            try JobPage(
+                limit: query.limit.map { Int($0) } ?? JobPage.defaultLimit,
+                offset: query.offset.map { Int($0) } ?? 0,
+                after: try query.cursor.map { text throws(ValidationError) in try JobCursor(decoding: text) }
+            )
         }
         try APIProblem.parsingQuery { () throws(ValidationError) in
             if let user = query.user { try JobLimits.validateName(user, field: "user", maxBytes: JobLimits.maxUserBytes) }
@@ -42,7 +46,8 @@ extension ObservabilityAPIHandler {
                         jobs: jobs,
                         total: Int64(listing.total),
                         limit: Int64(page.limit),
-                        offset: Int64(page.offset)
+                        offset: Int64(page.offset),
+                        nextCursor: listing.nextCursor(limit: page.limit)?.encoded
                     )
                 )
             )

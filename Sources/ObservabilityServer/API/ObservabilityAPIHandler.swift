@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ObservabilityAPI
 import ObservabilityCore
+import SlurmPolling
 
 /// The `/v1` operations of `openapi.yaml`, translated to the storage core and back.
 ///
@@ -15,6 +16,8 @@ struct ObservabilityAPIHandler: APIProtocol {
     let verdicts: JobVerdicts.Thresholds
     /// Told in health answers, so that a page asks for a token before it reads.
     let readsRequireToken: Bool
+    /// What this replica's Slurm poller does; nil when polling is off.
+    let pollerRole: PollerRoleBoard?
     /// The current time; tests fix it.
     let now: @Sendable () -> Date
 
@@ -24,8 +27,10 @@ struct ObservabilityAPIHandler: APIProtocol {
         logger: Logger,
         verdicts: JobVerdicts.Thresholds = JobVerdicts.Thresholds(),
         readsRequireToken: Bool = false,
+        pollerRole: PollerRoleBoard? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.pollerRole = pollerRole
         self.store = store
         self.metrics = metrics
         self.logger = logger
@@ -40,7 +45,17 @@ struct ObservabilityAPIHandler: APIProtocol {
         do {
             try await store.checkHealth()
             return .ok(
-                .init(body: .json(.init(status: .ok, version: ServiceVersion.current, store: .reachable, readTokenRequired: readsRequireToken)))
+                .init(
+                    body: .json(
+                        .init(
+                            status: .ok,
+                            version: ServiceVersion.current,
+                            store: .reachable,
+                            readTokenRequired: readsRequireToken,
+                            poller: pollerState
+                        )
+                    )
+                )
             )
         } catch {
             logger.warning("health check: the store does not answer", metadata: ["error": "\(error)"])
@@ -52,11 +67,21 @@ struct ObservabilityAPIHandler: APIProtocol {
                             version: ServiceVersion.current,
                             store: .unreachable,
                             detail: Self.storeUnreachable,
-                            readTokenRequired: readsRequireToken
+                            readTokenRequired: readsRequireToken,
+                            poller: pollerState
                         )
                     )
                 )
             )
+        }
+    }
+
+    private var pollerState: Components.Schemas.Health.PollerPayload {
+        switch pollerRole?.role ?? .off {
+        case .off: .off
+        case .starting: .starting
+        case .leader: .leader
+        case .standby: .standby
         }
     }
 

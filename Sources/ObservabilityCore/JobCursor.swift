@@ -1,0 +1,59 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Where a page of a listing ended, so the next page starts right after it: the last job's
+/// submission time and id, in the listing's order. A deep page then costs what the first does
+/// (an index seek, not `OFFSET` rows read and thrown away), and jobs added meanwhile do not
+/// shift it.
+///
+/// Clients see it as an opaque string (`cursor` in, `nextCursor` out); its form may change
+/// between versions, and a cursor this version did not make is a 400.
+public struct JobCursor: Sendable, Hashable {
+    /// The last job's submission time, in microseconds since 1970.
+    public var submitMicroseconds: Int64
+    public var id: String
+
+    public init(submitMicroseconds: Int64, id: String) {
+        self.submitMicroseconds = submitMicroseconds
+        self.id = id
+    }
+
+    /// The cursor after `job`.
+    public init(after job: Job) {
+        let microseconds = (job.submitTime.timeIntervalSince1970 * 1_000_000).rounded()
+        self.init(submitMicroseconds: Int64(exactly: microseconds) ?? 0, id: job.id)
+    }
+
+    /// `v1.<microseconds>.<id>`, base64url without padding.
+    public var encoded: String {
+        String(
+            Data("v1.\(submitMicroseconds).\(id)".utf8).base64EncodedString().compactMap { character -> Character? in
+                switch character {
+                case "+": "-"
+                case "/": "_"
+                case "=": nil
+                default: character
+                }
+            }
+        )
+    }
+
+    /// A cursor this service made; throws for anything else.
+    public init(decoding text: String, field: String = "cursor") throws(ValidationError) {
+        func refuse() -> ValidationError {
+            ValidationError(.unknownValue, field: field, "is not a cursor this service gave out (take nextCursor from the previous page)")
+        }
+        guard !text.isEmpty, text.utf8.count <= 256, text.utf8.allSatisfy({ $0 < 0x80 }) else { throw refuse() }
+        var base64 = String(text.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else { throw refuse() }
+        let parts = plain.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "v1", let microseconds = Int64(parts[1]) else { throw refuse() }
+        let id = String(parts[2])
+        guard (try? JobLimits.validateJobID(id)) != nil else { throw refuse() }
+        self.init(submitMicroseconds: microseconds, id: id)
+    }
+}
