@@ -174,7 +174,7 @@ public func buildRouter(
     router.add(middleware: RequestBodyMiddleware())
     router.add(middleware: LocationHeaderMiddleware())
     try handler.registerHandlers(on: router, configuration: APIConfiguration.runtime)
-    MetricsController(store: store, configuration: jobMetrics, serviceMetrics: serviceMetrics).register(on: router)
+    MetricsController(store: store, configuration: jobMetrics, serviceMetrics: serviceMetrics, pollerRole: pollerRole).register(on: router)
     WebController(libraries: libraries).register(on: router)
     return router
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two hpc-obs-server replicas on one PostgreSQL with a real one-node Slurm cluster: only one
 # polls slurmctld at any time (an advisory lock), the other takes over when the leader is
-# killed (kill -9), and every job ends recorded once, in its right state.
+# killed (kill -9), every job ends recorded once, in its right state, and a real Prometheus
+# scraping both replicas counts each job once.
 #
 #   Tests/e2e/replicas.sh BIN_DIR POSTGRES_URL
 #
@@ -19,9 +20,11 @@ chmod 755 "$work"
 declare -A pid=([a]="" [b]="")
 declare -A port=([a]="$(free_port)" [b]="$(free_port)")
 watcher=""
+prometheus_pid=""
 failures=0
 checks=0
 cleanup() {
+    [ -n "$prometheus_pid" ] && { kill "$prometheus_pid" 2>/dev/null || true; wait "$prometheus_pid" 2>/dev/null || true; }
     [ -n "$watcher" ] && { kill "$watcher" 2>/dev/null || true; wait "$watcher" 2>/dev/null || true; }
     for name in a b; do
         [ -n "${pid[$name]}" ] && { kill "${pid[$name]}" 2>/dev/null || true; wait "${pid[$name]}" 2>/dev/null || true; }
@@ -123,6 +126,51 @@ if all_completed; then ok "all ${#jobs[@]} jobs, before and after the kill, end 
 fi
 total=$(curl -fsS "http://127.0.0.1:${port[$first]}/v1/jobs?limit=0" | python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])')
 if [ "$total" = "${#jobs[@]}" ]; then ok "each recorded once: $total jobs in the store"; else fail "each recorded once: $total jobs for ${#jobs[@]} submitted"; fi
+
+# A real Prometheus scraping both replicas: the store's families come from the leader only,
+# so sums and counts over them are not doubled.
+long=("$(submit --wrap 'sleep 120')" "$(submit --wrap 'sleep 120')")
+for _ in $(seq 1 150); do
+    [ "$(state "${long[0]}")" = running ] && [ "$(state "${long[1]}")" = running ] && break
+    sleep 0.2
+done
+prom_port=$(free_port)
+cat >"$work/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: hpc-obs
+    static_configs:
+      - targets: ["127.0.0.1:${port[a]}", "127.0.0.1:${port[b]}"]
+YAML
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
+    --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
+prometheus_pid=$!
+wait_for_url "http://127.0.0.1:$prom_port/-/ready" Prometheus
+promql() { # query, python expression over r (the result vector): waits up to 15 s for it to hold
+    local result=""
+    for _ in $(seq 1 60); do
+        result=$(curl -fsS --get "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode "query=$1" | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["data"]["result"]))')
+        python3 -c "import json, sys; r = json.loads(sys.argv[1]); sys.exit(0 if ($2) else 1)" "$result" 2>/dev/null && return 0
+        sleep 0.25
+    done
+    echo "$result"
+    return 1
+}
+if promql 'count(up{job="hpc-obs"} == 1)' 'r and r[0]["value"][1] == "2"' >/dev/null \
+    && out=$(promql 'count(hpc_job_runtime_seconds)' 'r and r[0]["value"][1] == "2"'); then
+    ok "Prometheus scraping both replicas counts the 2 running jobs once: count(hpc_job_runtime_seconds) = 2"
+else
+    fail "count(hpc_job_runtime_seconds) over both replicas is 2: $out"
+fi
+if out=$(promql 'sum(hpc_job_total)' "r and r[0]['value'][1] == '$((${#jobs[@]} + 2))'"); then
+    ok "and sum(hpc_job_total) = $((${#jobs[@]} + 2)), the store's count, not twice it"
+else
+    fail "sum(hpc_job_total) over both replicas is the store's count: $out"
+fi
+kill "$prometheus_pid" 2>/dev/null || true
+wait "$prometheus_pid" 2>/dev/null || true
+scancel "${long[@]}" 2>/dev/null || true
 
 kill "$watcher"
 wait "$watcher" 2>/dev/null || true

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import MetricsExposition
 import ObservabilityCore
+import SlurmPolling
 import Synchronization
 
 /// `GET /metrics`: the reference service's job families, rendered at scrape time from the
@@ -11,15 +12,21 @@ import Synchronization
 /// The format follows `Accept` (Prometheus text 0.0.4 or OpenMetrics 1.0.0) and the body is
 /// gzipped when `Accept-Encoding` allows it. A scrape reads the running jobs' newest samples
 /// and two counts; it never reads sample history and never calls the scheduler.
+///
+/// The job families describe the shared store, so among replicas on one database only the
+/// one that leads the poller writes them: Prometheus scraping every replica then counts each
+/// job once. A standby writes its own and its process's families only.
 final class MetricsController: Sendable {
     let store: any JobStore
     let renderer: JobMetricsRenderer
     let serviceMetrics: ServiceMetrics
+    let pollerRole: PollerRoleBoard?
     /// Per-job series the cap has left out, over the server's life.
     private let droppedSeries = Atomic<Int>(0)
 
-    init(store: any JobStore, configuration: JobMetricsConfiguration, serviceMetrics: ServiceMetrics) {
+    init(store: any JobStore, configuration: JobMetricsConfiguration, serviceMetrics: ServiceMetrics, pollerRole: PollerRoleBoard? = nil) {
         self.store = store
+        self.pollerRole = pollerRole
         renderer = JobMetricsRenderer(configuration: configuration)
         self.serviceMetrics = serviceMetrics
     }
@@ -35,6 +42,9 @@ final class MetricsController: Sendable {
     static let chunkBytes = 256 * 1_024
 
     func scrape(_ request: Request) async throws -> Response {
+        if pollerRole?.role == .standby {
+            return Self.serviceOnly(request, registry: serviceMetrics.registry)
+        }
         let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
         let gzip = Self.acceptsGzip(request.headers[.acceptEncoding])
         let countsByState = try await store.jobCountsByState()
