@@ -92,7 +92,7 @@ extension SQLJobStore {
     }
 
     public func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample] {
-        try await rows(ofJob: jobID, query, select: Self.sampleColumns.joined(separator: ", "), groupedBy: nil, parameters: SQLParameters()) { row in
+        try await rows(ofJob: jobID, query, select: Self.sampleColumns.joined(separator: ", ")) { row in
             MetricSample(
                 jobID: try row.string(0),
                 time: try row.date(1),
@@ -106,57 +106,55 @@ extension SQLJobStore {
 
     public func samplePoints(jobID: String, _ query: SampleQuery, stepSeconds: Int) async throws -> [SamplePoint] {
         try SamplePoint.validateStep(stepSeconds)
-        var parameters = SQLParameters()
-        let step = parameters.add(.integer(Int64(stepSeconds) * 1_000_000))
-        // Integer division in both databases (times are after 1970, so it floors).
-        let select = """
-            (time_us / \(step)) * \(step) AS step_us, node, COUNT(*), AVG(cpu_usage), MAX(cpu_usage), \
-            AVG(memory_bytes), MAX(memory_bytes), AVG(gpu_usage), MAX(gpu_usage)
-            """
-        return try await rows(ofJob: jobID, query, select: select, groupedBy: "step_us", parameters: parameters) { row in
-            SamplePoint(
-                time: try row.date(0),
-                node: try row.optionalString(1),
-                samples: try row.int(2),
-                cpuUsage: try row.double(3),
-                cpuUsageMax: try row.double(4),
-                memoryBytes: try row.double(5),
-                memoryBytesMax: try row.int64(6),
-                gpuUsage: try row.optionalDouble(7),
-                gpuUsageMax: try row.optionalDouble(8)
-            )
+        let (statement, parameters) = Self.orderedSamplesSQL(select: "time_us, node, cpu_usage, memory_bytes, gpu_usage", ofJob: jobID, query)
+        let binds = parameters.values
+        let limit = query.limit
+        return try await read { connection in
+            try Self.requireJob(jobID, on: connection)
+            var stepper = SampleStepper(stepSeconds: stepSeconds, limit: limit)
+            try connection.forEachRow(statement, binds) { row throws(SQLError) in
+                stepper.add(
+                    timeMicroseconds: try row.int64(0),
+                    node: try row.optionalString(1),
+                    cpuUsage: try row.double(2),
+                    memoryBytes: try row.int64(3),
+                    gpuUsage: try row.optionalDouble(4)
+                )
+            }
+            return stepper.finish()
         }
     }
 
-    /// `select` over one job's samples in `query`'s range, ordered and limited as it says;
-    /// with `groupedBy` (a time column of `select`), one row per value of it and node, nodes in
-    /// the same order on both databases (samples without one first). An unknown job is
-    /// ``StoreError/Code/notFound``, not an empty answer.
+    /// `select` over one job's samples in `query`'s range, in its order.
+    private static func orderedSamplesSQL(select: String, ofJob jobID: String, _ query: SampleQuery) -> (String, SQLParameters) {
+        var parameters = SQLParameters()
+        var sql = "SELECT \(select) FROM samples WHERE job_id = \(parameters.add(.text(jobID)))"
+        if let from = query.from { sql += " AND time_us >= \(parameters.add(SQLTime.value(from)))" }
+        if let to = query.to { sql += " AND time_us <= \(parameters.add(SQLTime.value(to)))" }
+        sql += query.order == .newestFirst ? " ORDER BY time_us DESC" : " ORDER BY time_us ASC"
+        return (sql, parameters)
+    }
+
+    private static func requireJob(_ jobID: String, on connection: any SQLConnection) throws {
+        guard try !connection.execute("SELECT 1 FROM jobs WHERE id = $1", [.text(jobID)]).rows.isEmpty else {
+            throw StoreError.jobNotFound(jobID)
+        }
+    }
+
+    /// `select` over one job's samples in `query`'s range, ordered and limited as it says. An
+    /// unknown job is ``StoreError/Code/notFound``, not an empty answer.
     private func rows<Value: Sendable>(
         ofJob jobID: String,
         _ query: SampleQuery,
         select: String,
-        groupedBy group: String?,
-        parameters: SQLParameters,
         _ decode: @escaping @Sendable (SQLRow) throws -> Value
     ) async throws -> [Value] {
-        var parameters = parameters
-        var sql = "SELECT \(select) FROM samples WHERE job_id = \(parameters.add(.text(jobID)))"
-        if let from = query.from { sql += " AND time_us >= \(parameters.add(SQLTime.value(from)))" }
-        if let to = query.to { sql += " AND time_us <= \(parameters.add(SQLTime.value(to)))" }
-        let direction = query.order == .newestFirst ? "DESC" : "ASC"
-        if let group {
-            sql += " GROUP BY \(group), node ORDER BY \(group) \(direction), COALESCE(node, '')"
-        } else {
-            sql += " ORDER BY time_us \(direction)"
-        }
+        var (sql, parameters) = Self.orderedSamplesSQL(select: select, ofJob: jobID, query)
         sql += " LIMIT \(parameters.add(.integer(Int64(query.limit))))"
         let statement = sql
         let binds = parameters.values
         return try await read { connection in
-            guard try !connection.execute("SELECT 1 FROM jobs WHERE id = $1", [.text(jobID)]).rows.isEmpty else {
-                throw StoreError.jobNotFound(jobID)
-            }
+            try Self.requireJob(jobID, on: connection)
             return try connection.execute(statement, binds).rows.map(decode)
         }
     }
