@@ -4,8 +4,8 @@ public import OpenAPIRuntime
 
 /// Reads times with the service's one RFC 3339 grammar (four-digit years, so a query such as
 /// `since=300000-01-01T00:00:00Z` is a 400); whether a time is one the service keeps is the
-/// core's rule, checked where the field is known. Writes them with milliseconds only when the
-/// time has a fraction, so whole-second times read back exactly as they were sent.
+/// core's rule, checked where the field is known. Writes every time with three fraction
+/// digits, rounded: a time sent with milliseconds or fewer reads back as it was sent.
 public struct RFC3339DateTranscoder: DateTranscoder {
     public init() {}
 

@@ -48,7 +48,7 @@ public struct Job: CarriesJobAttributes, Sendable, Hashable {
     /// Seconds the job has run: from start to end, or to `now` while it runs; zero before it starts.
     public func runtime(at now: Date) -> TimeInterval {
         guard let startTime else { return 0 }
-        return max(0, (endTime ?? now).timeIntervalSince(startTime))
+        return Microseconds.seconds(from: startTime, to: endTime ?? now)
     }
 }
 

@@ -23,8 +23,7 @@ public struct JobCursor: Sendable, Hashable {
 
     /// The cursor after `job`.
     public init(after job: Job) {
-        let microseconds = (job.submitTime.timeIntervalSince1970 * 1_000_000).rounded()
-        self.init(submitMicroseconds: Int64(exactly: microseconds) ?? 0, id: job.id)
+        self.init(submitMicroseconds: Microseconds.since1970(job.submitTime), id: job.id)
     }
 
     /// `v1.<microseconds>.<id>`, base64url without padding.

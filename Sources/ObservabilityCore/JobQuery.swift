@@ -126,6 +126,6 @@ public struct RunningJob: Sendable, Hashable {
     /// Seconds since the job started, never negative; zero before it has a start time.
     public func runtime(at now: Date) -> TimeInterval {
         guard let startTime else { return 0 }
-        return max(0, now.timeIntervalSince(startTime))
+        return Microseconds.seconds(from: startTime, to: now)
     }
 }

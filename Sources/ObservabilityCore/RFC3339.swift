@@ -35,16 +35,17 @@ public enum RFC3339 {
             hour <= 23, minute <= 59, second <= 60
         else { return nil }
 
-        var fraction = 0.0
+        // The fraction as whole nanoseconds (digits past the ninth are read and dropped), so
+        // that `.941` is 941,000,000 ns and not a sum of inexact tenths.
+        var nanoseconds: Int64 = 0
         if reader.take(UInt8(ascii: ".")) {
-            var scale = 0.1
             var count = 0
             while let digit = reader.digit() {
-                fraction += Double(digit) * scale
-                scale /= 10
+                if count < 9 { nanoseconds = nanoseconds * 10 + Int64(digit) }
                 count += 1
             }
             guard count > 0 else { return nil }
+            for _ in count..<max(count, 9) { nanoseconds *= 10 }
         }
 
         var offsetSeconds: Int64 = 0
@@ -67,13 +68,13 @@ public enum RFC3339 {
         // An offset can carry 9999-12-31 into year 10000 (or 0000-01-01 before year 0) in UTC,
         // which no four-digit writer can give back: not a time.
         guard (earliestSecond..<endSecond).contains(seconds) else { return nil }
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1_000_000_000)
     }
 
-    /// `2026-11-29T08:00:00Z`, or with `fractionDigits` (1 to 6) digits of the second when the
-    /// time, rounded to that many, has a fraction: `2026-11-29T08:00:00.250Z`. Rounded, not
-    /// truncated: a time stored as `.456` is the binary fraction just below it, and must not
-    /// come back as `.455`.
+    /// `2026-11-29T08:00:00.250Z`: always `fractionDigits` (1 to 6) digits of the second, so
+    /// every time the service writes has one shape and sorts as text. Rounded, not truncated:
+    /// a time stored as `.456` is the binary fraction just below it, and must not come back as
+    /// `.455`.
     public static func format(_ date: Date, fractionDigits: Int = 3) -> String {
         let interval = date.timeIntervalSince1970
         let digits = min(max(fractionDigits, 1), 6)
@@ -98,10 +99,7 @@ public enum RFC3339 {
         let (year, month, day) = civilFromDays(days)
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
         text += pad(seconds / 3_600, 2) + ":" + pad(seconds % 3_600 / 60, 2) + ":" + pad(seconds % 60, 2)
-        if fraction != 0 {
-            text += "." + pad(fraction, digits)
-        }
-        return text + "Z"
+        return text + "." + pad(fraction, digits) + "Z"
     }
 
     /// The UTC instants with four-digit years: 0000-01-01T00:00:00Z up to 10000-01-01.

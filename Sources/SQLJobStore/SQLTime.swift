@@ -1,3 +1,5 @@
+import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -7,18 +9,12 @@ import Foundation
 /// Times are stored as integer microseconds since the Unix epoch in both backends: exact,
 /// indexable, and free of time zone and text-format differences.
 enum SQLTime {
-    /// Saturates instead of trapping: the core refuses times outside `JobLimits.timeRange`
-    /// before they reach a store, and this keeps a time that slipped past (a filter, a bug)
-    /// from ending the process.
     static func microseconds(_ date: Date) -> Int64 {
-        let value = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        if let exact = Int64(exactly: value) { return exact }
-        if value.isNaN { return 0 }
-        return value < 0 ? .min : .max
+        Microseconds.since1970(date)
     }
 
     static func date(microseconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
+        Microseconds.date(microseconds)
     }
 
     static func value(_ date: Date?) -> SQLValue {

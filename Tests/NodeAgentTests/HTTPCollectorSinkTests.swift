@@ -42,7 +42,7 @@ struct HTTPCollectorSinkTests {
     @Test func bodiesAreTheAPIsSchemasWithRFC3339Times() throws {
         let samples = try #require(JSONSerialization.jsonObject(with: Data(HTTPCollectorSink.samplesJSON(samples("42", 1)))) as? [[String: Any]])
         #expect(samples.count == 1)
-        #expect(samples[0]["timestamp"] as? String == "2026-05-28T20:26:40Z")
+        #expect(samples[0]["timestamp"] as? String == "2026-05-28T20:26:40.000Z")
         #expect(samples[0]["cpuUsage"] as? Double == 50 && samples[0]["memoryUsageMb"] as? Double == 1 && samples[0]["node"] as? String == "n1")
         let totals = JobUsageTotals(jobID: "42", node: "n1", cpuSeconds: 12.5, peakMemoryBytes: 3 << 20)
         let usage = try #require(JSONSerialization.jsonObject(with: Data(HTTPCollectorSink.totalsJSON(totals))) as? [String: Any])

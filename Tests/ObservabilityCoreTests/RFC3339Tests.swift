@@ -41,15 +41,44 @@ struct RFC3339Tests {
         #expect(RFC3339.parse(text) == nil)
     }
 
-    @Test func writesWholeSecondsBareAndFractionsRounded() {
-        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200)) == "2026-11-29T08:00:00Z")
+    /// One shape for every time written: a fixed number of fraction digits, rounded.
+    @Test func writesAFixedFractionRounded() {
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200)) == "2026-11-29T08:00:00.000Z")
         #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200.2509)) == "2026-11-29T08:00:00.251Z")
-        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200.9996)) == "2026-11-29T08:00:01Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200.9996)) == "2026-11-29T08:00:01.000Z")
         // The fuzzer's find: .456 is stored as the binary fraction just below it.
         #expect(RFC3339.format(Date(timeIntervalSince1970: Double(1_795_939_200_456_000) / 1_000_000)) == "2026-11-29T08:00:00.456Z")
         #expect(RFC3339.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
         #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200.123456), fractionDigits: 6) == "2026-11-29T08:00:00.123456Z")
-        #expect(RFC3339.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59.000Z")
+    }
+
+    /// Every time the API takes comes back as it was sent, at the three digits it writes: the
+    /// issue's `.941` came back `.940`, `.001` as `.000`. Every millisecond of a second, at two
+    /// dates, through the store's microseconds.
+    @Test func millisecondTimesComeBackAsSent() {
+        for second in ["2026-12-01T23:42:00", "2199-12-31T23:59:58"] {
+            for millisecond in 0..<1_000 {
+                let digits = String(millisecond + 1_000).dropFirst()
+                let text = "\(second).\(digits)Z"
+                let stored = Microseconds.since1970(RFC3339.parse(text)!)
+                #expect(RFC3339.format(Microseconds.date(stored)) == text)
+                #expect(stored % 1_000 == 0)
+            }
+        }
+        // Microseconds, and digits past them, are kept to the microsecond and served rounded.
+        #expect(Microseconds.since1970(RFC3339.parse("2026-12-01T23:42:00.123456789Z")!) % 1_000_000 == 123_457)
+        #expect(RFC3339.format(RFC3339.parse("2026-12-01T23:42:00.9995Z")!) == "2026-12-01T23:42:01.000Z")
+        #expect(RFC3339.format(RFC3339.parse("2026-12-01T23:42:00+01:00")!) == "2026-12-01T22:42:00.000Z")
+    }
+
+    /// Spans from the stored microseconds: no double noise (3.0250000953674316).
+    @Test func spansHaveNoFloatNoise() {
+        let start = RFC3339.parse("2026-12-01T23:42:00.916Z")!
+        let end = RFC3339.parse("2026-12-01T23:42:03.941Z")!
+        #expect(Microseconds.seconds(from: start, to: end) == 3.025)
+        #expect(Microseconds.seconds(from: end, to: start) == 0)
+        #expect(Microseconds.seconds(from: .distantPast, to: .distantFuture) > 0)
     }
 
     @Test func writingNeverTrapsWhateverTheDate() {

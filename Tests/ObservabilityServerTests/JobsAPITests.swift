@@ -47,6 +47,41 @@ struct JobsAPITests {
         }
     }
 
+    /// Every time comes back as it was sent, in one shape (three fraction digits, UTC), and a
+    /// runtime is the stored times' difference without float noise: `.941` used to come back
+    /// `.940`, a whole second without a fraction, and 3.025 s as 3.0250000953674316.
+    @Test(arguments: TestBackend.available)
+    func timesComeBackAsSentAndRuntimesExact(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            let body = """
+                {"id": "t1", "user": "ann", "state": "completed", "submitTime": "2026-12-01T23:42:00.941Z",
+                 "startTime": "2026-12-01T23:42:01.001Z", "endTime": "2026-12-01T23:42:04.026Z"}
+                """
+            #expect(try await client.send(.post, "/v1/jobs", json: body).status == .created)
+            for path in ["/v1/jobs/t1", "/v1/jobs?user=ann"] {
+                let answer = try await client.send(.get, path)
+                let job = try #require(path.contains("?") ? (answer.json["jobs"] as? [[String: Any]])?.first : answer.json)
+                #expect(job["submitTime"] as? String == "2026-12-01T23:42:00.941Z")
+                #expect(job["startTime"] as? String == "2026-12-01T23:42:01.001Z")
+                #expect(job["endTime"] as? String == "2026-12-01T23:42:04.026Z")
+                #expect(job["runtimeSeconds"] as? Double == 3.025)
+            }
+            // Whole seconds, offsets and microseconds are written the same way.
+            let other = """
+                {"id": "t2", "user": "ann", "state": "running", "submitTime": "2026-12-01T23:42:00Z",
+                 "startTime": "2026-12-02T00:42:00.0005+01:00"}
+                """
+            #expect(try await client.send(.post, "/v1/jobs", json: other).status == .created)
+            let second = try await client.send(.get, "/v1/jobs/t2")
+            #expect(second.json["submitTime"] as? String == "2026-12-01T23:42:00.000Z")
+            #expect(second.json["startTime"] as? String == "2026-12-01T23:42:00.001Z")
+            let sample = #"{"timestamp": "2026-12-01T23:42:02.999Z", "cpuUsage": 1, "memoryUsageMb": 1}"#
+            #expect(try await client.send(.post, "/v1/jobs/t2/metrics", json: sample).status == .created)
+            let samples = try await client.send(.get, "/v1/jobs/t2/metrics")
+            #expect((samples.json["samples"] as? [[String: Any]])?.first?["timestamp"] as? String == "2026-12-01T23:42:02.999Z")
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func listFiltersPagesAndCounts(backend: TestBackend) async throws {
         try await withAPI(backend) { client, _ in

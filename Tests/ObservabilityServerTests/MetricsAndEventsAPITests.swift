@@ -39,7 +39,7 @@ struct MetricsAndEventsAPITests {
             let steps = try await client.send(.get, "/v1/jobs/m/metrics?step=60")
             #expect(steps.json["count"] as? Int == 2)
             let points = try #require(steps.json["samples"] as? [[String: Any]])
-            #expect(points.map { $0["timestamp"] as? String } == ["2026-11-29T08:00:00Z", "2026-11-29T08:01:00Z"])
+            #expect(points.map { $0["timestamp"] as? String } == ["2026-11-29T08:00:00.000Z", "2026-11-29T08:01:00.000Z"])
             #expect(points.map { $0["samples"] as? Int } == [60, 40])
             #expect(points.map { $0["cpuUsage"] as? Double } == [29.5, 79.5])
             #expect(points.map { $0["cpuUsageMax"] as? Double } == [59, 99])

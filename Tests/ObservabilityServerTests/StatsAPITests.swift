@@ -41,7 +41,7 @@ struct StatsAPITests {
             #expect(abs(cpuHours - 8) < 0.05, "8 CPUs for about an hour: \(cpuHours)")
 
             let lastWeek = try await client.send(.get, "/v1/stats?since=2026-01-01T00:00:00Z&until=2026-01-08T00:00:00Z")
-            #expect((lastWeek.json["window"] as? [String: Any])?["since"] as? String == "2026-01-01T00:00:00Z")
+            #expect((lastWeek.json["window"] as? [String: Any])?["since"] as? String == "2026-01-01T00:00:00.000Z")
         }
     }
 
