@@ -192,12 +192,34 @@ let package = Package(
             dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: upcomingFeatures
         ),
+        // What every scheduler's poller shares: its metrics, events applied in batches, the
+        // store's live jobs found and closed.
+        .target(
+            name: "SchedulerPolling",
+            dependencies: [
+                "ObservabilityCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
         // The poller and what it decides, against any source of Slurm job records: libslurm
         // in the server, recorded answers in tests.
         .target(
             name: "SlurmPolling",
             dependencies: [
-                "BackgroundWork", "ObservabilityCore", "SchedulerFormats",
+                "BackgroundWork", "ObservabilityCore", "SchedulerFormats", "SchedulerPolling",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // The PBS poller: qstat's JSON read, mapped to events, applied; qstat run bounded.
+        .target(
+            name: "PBSPolling",
+            dependencies: [
+                "BackgroundWork", "ObservabilityCore", "SchedulerFormats", "SchedulerPolling",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -260,8 +282,8 @@ let package = Package(
         .target(
             name: "ObservabilityServer",
             dependencies: [
-                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SlurmPolling", "NodeAgent",
-                "EventTransport",
+                "ObservabilityCore", "StorageBackends", "ObservabilityAPI", "MetricsExposition", "SlurmBridge", "SlurmPolling", "PBSPolling",
+                "NodeAgent", "EventTransport",
                 "CurlTransport", "BackgroundWork", "LocalFiles", "WebPages",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -407,6 +429,15 @@ let package = Package(
         .testTarget(
             name: "APIMockTests",
             dependencies: ["APIMock"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "PBSPollingTests",
+            dependencies: [
+                "PBSPolling", "ObservabilityCore", "SchedulerFormats", "SQLJobStore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

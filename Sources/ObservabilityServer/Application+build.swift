@@ -9,6 +9,7 @@ import NodeAgent
 import ObservabilityAPI
 public import ObservabilityCore
 import OpenAPIHummingbird
+import PBSPolling
 import SlurmBridge
 public import SlurmPolling
 import StorageBackends
@@ -102,7 +103,44 @@ public func buildApplication(
             )
         )
     }
+    if let qstat = pbsQstat(configuration, logger: logger) {
+        let database = configuration.database
+        application.addServices(
+            PBSPoller(
+                store: store,
+                interval: .seconds(qstat.seconds),
+                source: QstatCommand(executable: qstat.path, timeout: .seconds(min(60, max(10, qstat.seconds * 2)))),
+                cluster: configuration.clusterName,
+                leadership: JobStoreFactory.pollerLeadership(database, name: "pbs-poller:\(configuration.clusterName ?? qstat.path)"),
+                metricsFactory: serviceMetrics.registry,
+                logger: logger
+            )
+        )
+    }
     return application
+}
+
+/// The qstat the PBS poller runs and how often, or nil when it is off: `PBS_POLL_INTERVAL`
+/// 0, or unset where no qstat is found. Set, it runs even where none is found yet, failing
+/// with back-off (and saying so) until PBS's client tools are installed.
+private func pbsQstat(_ configuration: ServerConfiguration, logger: Logger) -> (path: String, seconds: Int)? {
+    var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+    environment["PBS_CONF_FILE"] = configuration.pbsConfigFile
+    let found = QstatCommand.find(environment: environment)
+    switch (configuration.pbsPollSeconds, found) {
+    case (0, _), (nil, nil):
+        return nil
+    case (nil, let path?):
+        return (path, 30)
+    case (let seconds?, let path):
+        if path == nil {
+            logger.warning(
+                "PBS_POLL_INTERVAL is set but no qstat was found: set PBS_EXEC in pbs.conf (PBS_CONF_FILE) or put qstat on PATH",
+                metadata: ["pbsConf": "\(configuration.pbsConfigFile ?? QstatCommand.defaultConfigFile)"]
+            )
+        }
+        return (path ?? "qstat", seconds)
+    }
 }
 
 /// HTTP/1.1 with deadlines for each request's head and body, over TLS when the configuration

@@ -38,6 +38,15 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var slurmPollSeconds: Int
     /// `SLURM_CONF`: the slurm.conf libslurm reads. Defaults to `/etc/slurm/slurm.conf`.
     public var slurmConfigPath: String
+    /// `PBS_POLL_INTERVAL`: seconds between qstat runs; 0 turns the PBS poller off. Nil
+    /// (unset) is 30 where PBS's `qstat` is found, else off.
+    public var pbsPollSeconds: Int?
+    /// `PBS_CONF_FILE`: the pbs.conf whose `PBS_EXEC` says where qstat is. Defaults to
+    /// `/etc/pbs.conf`.
+    public var pbsConfigFile: String?
+    /// `CLUSTER_NAME`: the cluster the PBS poller's jobs belong to, as the hooks' setting of
+    /// the same name; without it, each job's PBS server.
+    public var clusterName: String?
     /// `HPC_OBS_SPOOL_DIR`: where this host's hooks spool events; the server replays them.
     /// Defaults to `/var/spool/hpc-obs`.
     public var spoolDirectory: String
@@ -111,6 +120,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         seedDemo: Bool = false,
         slurmPollSeconds: Int = 30,
         slurmConfigPath: String = SlurmController.defaultConfigPath,
+        pbsPollSeconds: Int? = nil,
+        pbsConfigFile: String? = nil,
+        clusterName: String? = nil,
         spoolDirectory: String = EventSpool.defaultDirectory,
         javascriptDirectory: String = ScriptLibraries.defaultRoot,
         collectorEnabled: Bool = false,
@@ -135,6 +147,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.seedDemo = seedDemo
         self.slurmPollSeconds = slurmPollSeconds
         self.slurmConfigPath = slurmConfigPath
+        self.pbsPollSeconds = pbsPollSeconds
+        self.pbsConfigFile = pbsConfigFile
+        self.clusterName = clusterName
         self.spoolDirectory = spoolDirectory
         self.javascriptDirectory = javascriptDirectory
         self.collectorEnabled = collectorEnabled
@@ -233,6 +248,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         seedDemo = false
         slurmPollSeconds = try integer("SLURM_POLL_INTERVAL", default: 30, in: 0...86_400)
         slurmConfigPath = SlurmController.configPath(environment: environment)
+        pbsPollSeconds = value("PBS_POLL_INTERVAL") == nil ? nil : try integer("PBS_POLL_INTERVAL", default: 0, in: 0...86_400)
+        pbsConfigFile = value("PBS_CONF_FILE")
+        clusterName = value("CLUSTER_NAME")
         spoolDirectory = value("HPC_OBS_SPOOL_DIR") ?? EventSpool.defaultDirectory
         javascriptDirectory = value("JAVASCRIPT_DIR") ?? ScriptLibraries.defaultRoot
         collectorEnabled = try boolean("COLLECTOR_ENABLED", default: false)

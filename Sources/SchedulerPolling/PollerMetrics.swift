@@ -1,4 +1,4 @@
-import CoreMetrics
+public import CoreMetrics
 import ObservabilityCore
 
 #if canImport(FoundationEssentials)
@@ -7,47 +7,79 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The poller's health in `/metrics`. Its lag is `time() - hpc_obs_slurm_poll_last_success_timestamp_seconds`.
-struct PollerMetrics: Sendable {
+/// A poller's health in `/metrics`, one set of families per scheduler, named alike
+/// (`hpc_obs_slurm_up`, `hpc_obs_pbs_up`, …). Its lag is
+/// `time() - hpc_obs_<scheduler>_poll_last_success_timestamp_seconds`.
+public struct PollerMetrics: Sendable {
+    /// Which poller, and how its families name what it reads.
+    public enum Scheduler: Sendable, CaseIterable {
+        case slurm
+        case pbs
+
+        var prefix: String {
+            switch self {
+            case .slurm: "hpc_obs_slurm"
+            case .pbs: "hpc_obs_pbs"
+            }
+        }
+
+        /// What the poller asks, in help texts.
+        var source: String {
+            switch self {
+            case .slurm: "slurmctld"
+            case .pbs: "qstat"
+            }
+        }
+
+        var readDurationName: String {
+            switch self {
+            case .slurm: "hpc_obs_slurm_load_jobs_duration_seconds"
+            case .pbs: "hpc_obs_pbs_qstat_duration_seconds"
+            }
+        }
+
+        var readDurationHelp: String {
+            switch self {
+            case .slurm: "Time slurm_load_jobs took, including SLURM_NO_CHANGE_IN_DATA answers."
+            case .pbs: "Time one qstat -f -t -x -F json took."
+            }
+        }
+    }
+
     let up: Gauge
     let lastSuccess: Gauge
     let failures: Counter
-    let rpcDuration: Timer
+    let readDuration: Timer
     let jobs: Gauge
     let events: Counter
     let leader: Gauge
 
     /// The families, named and described here only; the server's registry takes the help.
-    enum Family: String, CaseIterable {
-        case up = "hpc_obs_slurm_up"
-        case lastSuccess = "hpc_obs_slurm_poll_last_success_timestamp_seconds"
-        case failures = "hpc_obs_slurm_poll_failures_total"
-        case rpcDuration = "hpc_obs_slurm_load_jobs_duration_seconds"
-        case jobs = "hpc_obs_slurm_jobs"
-        case events = "hpc_obs_slurm_poll_events_total"
-        case leader = "hpc_obs_slurm_poller_leader"
-
-        var help: String {
-            switch self {
-            case .up: "1 when the last read of slurmctld's jobs succeeded, 0 when it failed."
-            case .lastSuccess: "When the poller last read slurmctld's jobs; time() minus this is the poller's lag."
-            case .failures: "Poll cycles that could not read slurmctld's jobs."
-            case .rpcDuration: "Time slurm_load_jobs took, including SLURM_NO_CHANGE_IN_DATA answers."
-            case .jobs: "Jobs slurmctld held at the last poll that returned them."
-            case .events: "Lifecycle events the poller applied to the store."
-            case .leader: "1 when this replica polls slurmctld, 0 while another replica on the same database does."
-            }
-        }
+    public static func families(_ scheduler: Scheduler) -> [(name: String, help: String)] {
+        let source = scheduler.source
+        return [
+            ("\(scheduler.prefix)_up", "1 when the last read of \(source)'s jobs succeeded, 0 when it failed."),
+            (
+                "\(scheduler.prefix)_poll_last_success_timestamp_seconds",
+                "When the poller last read \(source)'s jobs; time() minus this is the poller's lag."
+            ),
+            ("\(scheduler.prefix)_poll_failures_total", "Poll cycles that could not read \(source)'s jobs."),
+            (scheduler.readDurationName, scheduler.readDurationHelp),
+            ("\(scheduler.prefix)_jobs", "Jobs \(source) listed at the last poll that returned them (finished jobs it keeps included)."),
+            ("\(scheduler.prefix)_poll_events_total", "Lifecycle events the poller applied to the store."),
+            ("\(scheduler.prefix)_poller_leader", "1 when this replica polls \(source), 0 while another replica on the same database does."),
+        ]
     }
 
-    init(factory: any MetricsFactory) {
-        up = Gauge(label: Family.up.rawValue, factory: factory)
-        lastSuccess = Gauge(label: Family.lastSuccess.rawValue, factory: factory)
-        failures = Counter(label: Family.failures.rawValue, factory: factory)
-        rpcDuration = Timer(label: Family.rpcDuration.rawValue, factory: factory)
-        jobs = Gauge(label: Family.jobs.rawValue, factory: factory)
-        events = Counter(label: Family.events.rawValue, factory: factory)
-        leader = Gauge(label: Family.leader.rawValue, factory: factory)
+    public init(_ scheduler: Scheduler, factory: any MetricsFactory) {
+        let names = Self.families(scheduler).map(\.name)
+        up = Gauge(label: names[0], factory: factory)
+        lastSuccess = Gauge(label: names[1], factory: factory)
+        failures = Counter(label: names[2], factory: factory)
+        readDuration = Timer(label: names[3], factory: factory)
+        jobs = Gauge(label: names[4], factory: factory)
+        events = Counter(label: names[5], factory: factory)
+        leader = Gauge(label: names[6], factory: factory)
         // Present from the start, so that alerts on a poller that never succeeded can fire:
         // down, and its last success at the epoch.
         up.record(0)
@@ -55,26 +87,27 @@ struct PollerMetrics: Sendable {
         leader.record(0)
     }
 
-    func leading(_ isLeader: Bool) {
+    public func leading(_ isLeader: Bool) {
         leader.record(isLeader ? 1 : 0)
     }
 
-    func rpc(_ duration: Duration) {
-        rpcDuration.recordNanoseconds(duration.nanoseconds)
+    public func read(took duration: Duration) {
+        readDuration.recordNanoseconds(duration.nanoseconds)
     }
 
-    func succeeded(jobs count: Int?) {
+    /// A cycle read the jobs; `jobs` is nil when the answer was "unchanged".
+    public func succeeded(jobs count: Int?) {
         up.record(1)
         lastSuccess.record(Date().timeIntervalSince1970)
         if let count { jobs.record(count) }
     }
 
-    func failed() {
+    public func failed() {
         up.record(0)
         failures.increment()
     }
 
-    func applied(_ count: Int) {
+    public func applied(_ count: Int) {
         events.increment(by: count)
     }
 }

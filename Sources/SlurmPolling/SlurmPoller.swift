@@ -2,6 +2,7 @@ import BackgroundWork
 public import CoreMetrics
 public import Logging
 public import ObservabilityCore
+import SchedulerPolling
 public import ServiceLifecycle
 
 #if canImport(FoundationEssentials)
@@ -36,6 +37,7 @@ public final class SlurmPoller: Service, Sendable {
     let clock: any Clock<Duration>
     let logger: Logger
     let metrics: PollerMetrics
+    let reconciliation: StoreReconciliation
     let makeLeadership: @Sendable (_ cluster: String?) -> any PollerLeadership
     /// What this replica does now, for `/v1/health`.
     public let role: PollerRoleBoard
@@ -63,7 +65,8 @@ public final class SlurmPoller: Service, Sendable {
         self.fullLoadEvery = max(1, fullLoadEvery)
         self.clock = clock
         self.logger = logger
-        metrics = PollerMetrics(factory: metricsFactory)
+        metrics = PollerMetrics(.slurm, factory: metricsFactory)
+        reconciliation = StoreReconciliation(store: store, source: "slurmctld", metrics: metrics, logger: logger)
     }
 
     public func run() async throws {
@@ -122,7 +125,7 @@ public final class SlurmPoller: Service, Sendable {
                         )
                     }
                 }
-                return Self.backOff(interval: interval, failures: failures)
+                return PollBackOff.pause(interval: interval, failures: failures)
             }
         }
         await leadership?.resign()
@@ -131,12 +134,7 @@ public final class SlurmPoller: Service, Sendable {
 
     /// The poller's families in `/metrics`: name and help.
     public static var metricFamilies: [(name: String, help: String)] {
-        PollerMetrics.Family.allCases.map { ($0.rawValue, $0.help) }
-    }
-
-    /// The pause after `failures` failed cycles in a row: 2, 4, 8, then 10 intervals.
-    static func backOff(interval: Duration, failures: Int) -> Duration {
-        interval * min(10, 1 << min(failures, 4))
+        PollerMetrics.families(.slurm)
     }
 
     /// One cycle; returns how long the RPC took. Public for the benchmark and the tests.
@@ -149,7 +147,7 @@ public final class SlurmPoller: Service, Sendable {
             state.isUnchanged(slurmJobID: id, fingerprint: fingerprint)
         }
         let rpc = ContinuousClock.now - start
-        metrics.rpc(rpc)
+        metrics.read(took: rpc)
         guard case .jobs(let changed, let unchanged, let lastUpdate) = load else {
             metrics.succeeded(jobs: nil)
             return rpc
@@ -174,7 +172,7 @@ public final class SlurmPoller: Service, Sendable {
         try await withThrowingTaskGroup(of: Void.self) { applying in
             var next = 0
             while next < changed.count {
-                let end = min(next + Self.batchSize, changed.count)
+                let end = min(next + StoreReconciliation.batchSize, changed.count)
                 var events: [LifecycleEvent] = []
                 for record in changed[next..<end] {
                     let user = record.userName ?? UserNames.shared.name(of: record.userID)
@@ -212,30 +210,11 @@ public final class SlurmPoller: Service, Sendable {
         return rpc
     }
 
-    /// Events per store transaction, so that one never holds the store for long.
-    static let batchSize = 1_000
-
-    /// Applies in batches of ``batchSize``.
+    /// Applies in batches, remembering what each stored.
     private func apply(_ events: [LifecycleEvent]) async throws {
-        var start = 0
-        while start < events.count {
-            let batch = Array(events[start..<min(start + Self.batchSize, events.count)])
-            do {
-                _ = try await store.apply(batch)
-            } catch is ValidationError {
-                // One job slurmctld describes in a way we refuse (a name too long, …) must not
-                // block the rest: apply one by one and log the refused.
-                for event in batch {
-                    do {
-                        _ = try await store.apply(event)
-                    } catch let error as ValidationError {
-                        logger.warning("skipping a job slurmctld reported", metadata: ["jobId": "\(event.jobID)", "error": "\(error)"])
-                    }
-                }
-            }
+        let state = self.state
+        try await reconciliation.apply(events) { batch in
             for event in batch { state.remember(event) }
-            metrics.applied(batch.count)
-            start += batch.count
         }
     }
 
@@ -246,17 +225,8 @@ public final class SlurmPoller: Service, Sendable {
         var vanished: [Job] = []
         var found = Set<String>()
         if withStore, let cluster {
-            for state in [JobState.pending, .running, .suspended] {
-                var offset = 0
-                while true {
-                    let page = try await store.listJobs(JobFilter(state: state), page: try JobPage(limit: JobPage.maxLimit, offset: offset))
-                    for job in page.jobs where job.cluster == cluster && !seen.contains(job.id) && Self.isSlurmJobID(job.id) {
-                        if found.insert(job.id).inserted { vanished.append(job) }
-                    }
-                    offset += page.jobs.count
-                    if page.jobs.isEmpty || offset >= page.total { break }
-                }
-            }
+            let live = try await reconciliation.liveJobs { job in job.cluster == cluster && !seen.contains(job.id) && Self.isSlurmJobID(job.id) }
+            for job in live where found.insert(job.id).inserted { vanished.append(job) }
         }
         for id in state.vanished(seen: seen) where !found.contains(id) {
             if let job = try await store.job(id: id), !job.state.isTerminal { vanished.append(job) }
@@ -264,25 +234,8 @@ public final class SlurmPoller: Service, Sendable {
         return vanished
     }
 
-    /// Their end is unknown, so they close as failed, without an exit code, at this poll.
     private func close(_ vanished: [Job], at now: Date) async throws {
-        guard !vanished.isEmpty else { return }
-        logger.warning(
-            "closing jobs slurmctld no longer knows, whose end was never seen",
-            metadata: ["count": "\(vanished.count)", "first": "\(vanished[0].id)"]
-        )
-        try await apply(
-            vanished.map { job in
-                LifecycleEvent(
-                    id: "slurm-poll:\(job.id):vanished:\(Int64(now.timeIntervalSince1970))",
-                    jobID: job.id,
-                    kind: .ended,
-                    time: now,
-                    user: job.user,
-                    finalState: .failed
-                )
-            }
-        )
+        try await reconciliation.close(vanished, prefix: "slurm-poll", at: now)
     }
 
     /// `123` or `120_2`: jobs the poller may close. Jobs made through the API keep their own ids.

@@ -15,7 +15,7 @@ struct HPCObsServer: AsyncParsableCommand {
             (sqlite or postgres), DATABASE_URL (./hpc-jobs.db), METRICS_RETENTION_DAYS (7), \
             DATABASE_POOL_SIZE (4), LOG_LEVEL (info), API_TOKEN or API_TOKEN_FILE (writes need \
             this bearer token), API_READ_TOKEN_REQUIRED (false), SLURM_POLL_INTERVAL (30), \
-            SLURM_CONF, HPC_OBS_SPOOL_DIR, JAVASCRIPT_DIR (/usr/share/javascript), COLLECTOR_ENABLED (false), COLLECT_INTERVAL (30), \
+            SLURM_CONF, PBS_POLL_INTERVAL (30 where qstat is found), PBS_CONF_FILE (/etc/pbs.conf), CLUSTER_NAME, HPC_OBS_SPOOL_DIR, JAVASCRIPT_DIR (/usr/share/javascript), COLLECTOR_ENABLED (false), COLLECT_INTERVAL (30), \
             NODE_NAME, and for --collector-only HPC_OBS_URL, HPC_OBS_TOKEN_FILE and \
             COLLECTOR_BUFFER_SAMPLES (100000). See the README.
             """,

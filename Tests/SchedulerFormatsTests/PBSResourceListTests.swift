@@ -80,4 +80,16 @@ struct PBSResourceListTests {
         #expect(PBSExecHost.hosts("cn01:ppn=4+cn02:ppn=4") == ["cn01", "cn02"])
         #expect(PBSExecHost.hosts("").isEmpty)
     }
+
+    /// OpenPBS 23.06's hook job object has `exec_host2` and `exec_vnode` but no `exec_host`
+    /// (as the fixtures' MoM showed): both forms name the same hosts.
+    @Test func execHost2AndVnodes() {
+        #expect(PBSExecHost.hosts("vm:15002/0") == ["vm"])
+        #expect(PBSExecHost.hosts("cn01:15002/0*4+cn02:15002/0*4+cn01:15002/1") == ["cn01", "cn02"])
+        #expect(PBSExecHost.hosts("(vm:ncpus=1)") == ["vm"])
+        #expect(PBSExecHost.hosts("(vm:ncpus=2:mem=204800kb)") == ["vm"])
+        #expect(PBSExecHost.hosts("(cn01:ncpus=4:mem=2gb)+(cn02[0]:ncpus=2+cn02[1]:ncpus=2)+(gpu[a]:ngpus=1)") == ["cn01", "cn02", "gpu[a]"])
+        #expect(PBSExecHost.hosts("( cn03:ncpus=1)") == ["cn03"])
+        #expect(PBSExecHost.hosts("()+(:ncpus=1)").isEmpty)
+    }
 }

@@ -111,11 +111,16 @@ check "the job is still recorded, as failed" "failed None $host workq pbstest" j
 echo "-- the OpenPBS hook (execjob_begin, execjob_end) against a stand-in pbs module"
 hook() { # event, in_ms_mom, exit status, job id[, hook file]
     local description file=${5:-/usr/share/hpc-obs/pbs/hpc_obs.py}
-    description=$(python3 -c 'import json,sys; print(json.dumps({"event": sys.argv[1], "in_ms_mom": sys.argv[2] == "yes", "job": {
+    # HOOK_HOSTS: the job object's host attributes as JSON; by default an exec_host.
+    local default_hosts='{"exec_host": "gpu3/0*2+gpu4/0*2"}'
+    description=$(python3 -c 'import json,sys; job = {
         "id": sys.argv[4], "euser": "gina", "egroup": "users", "Job_Name": "hooked", "queue": "gpuq", "Account_Name": None,
-        "session_id": 5150, "exec_host": "gpu3/0*2+gpu4/0*2", "Exit_status": None if sys.argv[3] == "none" else int(sys.argv[3]),
+        "session_id": 5150, "Exit_status": None if sys.argv[3] == "none" else int(sys.argv[3]),
         "Resource_List": {"ncpus": 4, "mem": "8gb", "ngpus": 2, "walltime": "01:00:00"},
-        "resources_used": {"cput": "01:00:00", "mem": "2097152kb", "walltime": "00:30:00", "ncpus": 4, "cpupercent": 200}}}))' "$1" "$2" "$3" "$4")
+        "resources_used": {"cput": "01:00:00", "mem": "2097152kb", "walltime": "00:30:00", "ncpus": 4, "cpupercent": 200}}
+job.update(json.loads(sys.argv[5]))
+print(json.dumps({"event": sys.argv[1], "in_ms_mom": sys.argv[2] == "yes", "job": job}))' \
+        "$1" "$2" "$3" "$4" "${HOOK_HOSTS:-$default_hosts}")
     rm -f "$work/record"
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HPC_OBS_CONFIG="$work/hpc-obs.conf" FAKE_PBS_JOB="$description" \
         FAKE_PBS_RECORD="$work/record" PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$PWD/Tests/testbed/fake-pbs" python3 "$file"
@@ -133,6 +138,13 @@ check "a walltime kill (-29) through the hook" "exit 0 accept " hook execjob_end
 check "is recorded as a timeout" "timeout -29" job 3003.pbstest 'j["state"], j["exitCode"]'
 check "an end without an Exit_status is accepted" "exit 0 accept " hook execjob_end yes none 3004.pbstest
 check "and recorded as failed" "failed None" job 3004.pbstest 'j["state"], j.get("exitCode")'
+# OpenPBS 23.06's MoM gives the hook no exec_host (see ../shared/fixtures/openpbs-23.06).
+HOOK_HOSTS='{"exec_host2": "gpu5:15002/0*2+gpu6:15002/0*2", "exec_vnode": "(gpu5:ncpus=2)+(gpu6:ncpus=2)"}' \
+    hook execjob_begin yes none 3006.pbstest >/dev/null
+check "without exec_host, the hosts come from exec_host2" "running gpu5,gpu6" job 3006.pbstest 'j["state"], ",".join(j["nodes"])'
+HOOK_HOSTS='{"exec_vnode": "(gpu7:ncpus=2:mem=2gb)+(gpu8[0]:ncpus=1+gpu8[1]:ncpus=1)"}' \
+    hook execjob_begin yes none 3007.pbstest >/dev/null
+check "and with only exec_vnode, from its vnodes' hosts" "running gpu7,gpu8" job 3007.pbstest 'j["state"], ",".join(j["nodes"])'
 sed 's|^LIBEXEC = .*|LIBEXEC = "/nonexistent/hpc-obs"|' /usr/share/hpc-obs/pbs/hpc_obs.py >"$work/broken_hook.py"
 broken_hook() { hook execjob_begin yes none 3005.pbstest "$work/broken_hook.py" | sed -E 's/: [A-Za-z]*Error\(.*\) accept/ accept/'; }
 check "executables missing: the hook logs it and still accepts" "exit 0 log hpc-obs: nothing recorded for this job accept " broken_hook

@@ -45,6 +45,20 @@ def resource_string(resources, names):
     return ",".join(pairs)
 
 
+def hosts(job):
+    """The job's hosts in the first form this PBS has: `exec_host` (PBS Professional, older
+    OpenPBS), else `exec_host2` (`vm:15002/0`) or `exec_vnode` (`(vm:ncpus=1)`), which are all
+    an OpenPBS 23.06 MoM's job object holds. hpc-obs-prolog reads every form."""
+    for name in ("exec_host", "exec_host2", "exec_vnode"):
+        try:
+            value = getattr(job, name, None)
+        except Exception:
+            value = None
+        if value:
+            return str(value)
+    return ""
+
+
 def arguments(event, job):
     common = [text(job.id), text(job.euser), text(job.egroup)]
     if event.type == pbs.EXECJOB_BEGIN:
@@ -74,7 +88,7 @@ def run():
     program, args = arguments(event, job)
     environment = dict(os.environ)
     environment["HPC_OBS_PBS_FLAVOR"] = "OpenPBS"
-    environment["HPC_OBS_PBS_EXEC_HOST"] = text(job.exec_host)
+    environment["HPC_OBS_PBS_EXEC_HOST"] = hosts(job)
     with open(os.devnull, "r+b") as null:
         child = subprocess.Popen(
             [os.path.join(LIBEXEC, program)] + args, env=environment, stdin=null, stdout=null, stderr=null

@@ -1,6 +1,7 @@
 import CoreMetrics
 public import MetricsExposition
 import NodeAgent
+import PBSPolling
 import SlurmPolling
 
 /// The service's own metrics: requests, ingestion, and the store, through swift-metrics into
@@ -31,7 +32,7 @@ public final class ServiceMetrics: Sendable {
         )
         // Families the background services record through the same registry; each names and
         // describes its own.
-        for family in SlurmPoller.metricFamilies + CollectorService.metricFamilies + SpoolReplayService.metricFamilies {
+        for family in SlurmPoller.metricFamilies + PBSPoller.metricFamilies + CollectorService.metricFamilies + SpoolReplayService.metricFamilies {
             registry.describe(family.name, help: family.help)
         }
         samplesIngested = Counter(label: Self.samples, factory: registry)

@@ -32,6 +32,13 @@ public struct PBSResourceList: Sendable, Hashable {
         }
     }
 
+    /// A resource list PBS printed as an object (`qstat -F json`): already split, never cut.
+    public init(values: [String: String], field: String) {
+        self.field = field
+        self.values = values
+        wasCut = false
+    }
+
     public subscript(name: String) -> String? {
         values[name].flatMap { $0.isEmpty ? nil : $0 }
     }
@@ -55,5 +62,46 @@ public struct PBSResourceList: Sendable, Hashable {
             throw SchedulerFormatError(field: "\(field).\(name)", value: text, reason: "expected a whole number ≥ 0")
         }
         return value
+    }
+}
+
+extension PBSResourceList {
+    /// `ncpus`, else Torque's `nodes=N:ppn=M` (N × M) or `procs`.
+    public func requestedCPUs() throws(SchedulerFormatError) -> Int? {
+        if let cpus = try count("ncpus"), cpus > 0 { return cpus }
+        if let nodes = self["nodes"], let count = Self.torqueNodeSpec(nodes, per: "ppn", defaultPer: 1) { return count }
+        if let procs = try count("procs"), procs > 0 { return procs }
+        return nil
+    }
+
+    /// `ngpus` (a site resource, the common spelling), `naccelerators`, or Torque's
+    /// `nodes=N:gpus=K` (N × K).
+    public func requestedGPUs() throws(SchedulerFormatError) -> Int? {
+        if let gpus = try count("ngpus") { return gpus }
+        if let gpus = try count("naccelerators") { return gpus }
+        if let nodes = self["nodes"], nodes.contains("gpus=") { return Self.torqueNodeSpec(nodes, per: "gpus", defaultPer: 0) }
+        return nil
+    }
+
+    /// Sums `count:key=value` over Torque's `+`-joined node specs (`2:ppn=4+1:ppn=2` is 10);
+    /// a spec naming hosts instead of a count counts as one node. Nil when a value is not a
+    /// number or the sum does not fit.
+    private static func torqueNodeSpec(_ spec: String, per key: String, defaultPer: Int) -> Int? {
+        var total = 0
+        for part in spec.split(separator: "+") {
+            let fields = part.split(separator: ":")
+            guard let first = fields.first else { continue }
+            let nodes = Int(first) ?? 1
+            var per = defaultPer
+            for field in fields.dropFirst() where field.hasPrefix("\(key)=") {
+                guard let value = Int(field.dropFirst(key.count + 1)), value >= 0 else { return nil }
+                per = value
+            }
+            let (product, productOverflow) = nodes.multipliedReportingOverflow(by: per)
+            let (sum, sumOverflow) = total.addingReportingOverflow(product)
+            guard nodes >= 0, !productOverflow, !sumOverflow else { return nil }
+            total = sum
+        }
+        return total > 0 ? total : nil
     }
 }

@@ -63,9 +63,9 @@ public enum PBSHookEvent {
             )
         )
         if let requested {
-            event.requestedCPUs = attempt { () throws(SchedulerFormatError) in try requestedCPUs(requested) }
+            event.requestedCPUs = attempt { () throws(SchedulerFormatError) in try requested.requestedCPUs() }
             event.requestedMemoryBytes = attempt { () throws(SchedulerFormatError) in try requested.bytes("mem") }
-            event.requestedGPUs = attempt { () throws(SchedulerFormatError) in try requestedGPUs(requested) }
+            event.requestedGPUs = attempt { () throws(SchedulerFormatError) in try requested.requestedGPUs() }
         }
 
         guard arguments.role == .epilog else { return Made(event: event, problems: problems) }
@@ -153,44 +153,5 @@ public enum PBSHookEvent {
             if !hosts.isEmpty { return hosts }
         }
         return hostName.isEmpty ? [] : [hostName]
-    }
-
-    /// `ncpus`, else Torque's `nodes=N:ppn=M` (N × M) or `procs`.
-    static func requestedCPUs(_ list: PBSResourceList) throws(SchedulerFormatError) -> Int? {
-        if let cpus = try list.count("ncpus"), cpus > 0 { return cpus }
-        if let nodes = list["nodes"], let count = torqueNodeSpec(nodes, per: "ppn", defaultPer: 1) { return count }
-        if let procs = try list.count("procs"), procs > 0 { return procs }
-        return nil
-    }
-
-    /// `ngpus` (a site resource, the common spelling), `naccelerators`, or Torque's
-    /// `nodes=N:gpus=K` (N × K).
-    static func requestedGPUs(_ list: PBSResourceList) throws(SchedulerFormatError) -> Int? {
-        if let gpus = try list.count("ngpus") { return gpus }
-        if let gpus = try list.count("naccelerators") { return gpus }
-        if let nodes = list["nodes"], nodes.contains("gpus=") { return torqueNodeSpec(nodes, per: "gpus", defaultPer: 0) }
-        return nil
-    }
-
-    /// Sums `count:key=value` over Torque's `+`-joined node specs (`2:ppn=4+1:ppn=2` is 10);
-    /// a spec naming hosts instead of a count counts as one node. Nil when a value is not a
-    /// number or the sum does not fit.
-    private static func torqueNodeSpec(_ spec: String, per key: String, defaultPer: Int) -> Int? {
-        var total = 0
-        for part in spec.split(separator: "+") {
-            let fields = part.split(separator: ":")
-            guard let first = fields.first else { continue }
-            let nodes = Int(first) ?? 1
-            var per = defaultPer
-            for field in fields.dropFirst() where field.hasPrefix("\(key)=") {
-                guard let value = Int(field.dropFirst(key.count + 1)), value >= 0 else { return nil }
-                per = value
-            }
-            let (product, productOverflow) = nodes.multipliedReportingOverflow(by: per)
-            let (sum, sumOverflow) = total.addingReportingOverflow(product)
-            guard nodes >= 0, !productOverflow, !sumOverflow else { return nil }
-            total = sum
-        }
-        return total > 0 ? total : nil
     }
 }
