@@ -493,7 +493,7 @@ let package = Package(
         .testTarget(
             name: "JobStoreTests",
             dependencies: [
-                "ObservabilityCore", "SQLJobStore", "StorageBackends", "TestSupport",
+                "ObservabilityCore", "SQLJobStore", "PostgresStore", "StorageBackends", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcomingFeatures

@@ -11,6 +11,11 @@ public import Foundation
 
 /// Deletes samples older than the retention period: once at start, then every interval.
 ///
+/// The period is counted in whole UTC days: a sample goes at the first pass after the end of
+/// the day that is `retentionDays` old, so it is kept up to a day longer than the period. On
+/// PostgreSQL, where samples are partitioned by day, a pass then drops whole days instead of
+/// deleting row by row; on SQLite it deletes a day in chunks, each a short transaction.
+///
 /// A failed pass is logged and retried at the next interval; it never stops the server.
 public struct RetentionService: Service {
     public let store: any JobStore
@@ -41,10 +46,16 @@ public struct RetentionService: Service {
         }
     }
 
+    /// The start of the UTC day `retentionDays` before `now`'s.
+    public static func cutoff(now: Date, retentionDays: Int) -> Date {
+        let seconds = now.timeIntervalSince1970 - Double(retentionDays) * 86_400
+        return Date(timeIntervalSince1970: (seconds / 86_400).rounded(.down) * 86_400)
+    }
+
     /// One pass; returns how many samples went.
     @discardableResult
     public func runOnce(now: Date) async -> Int {
-        let cutoff = now.addingTimeInterval(-Double(retentionDays) * 86_400)
+        let cutoff = Self.cutoff(now: now, retentionDays: retentionDays)
         do {
             let deleted = try await store.deleteSamples(olderThan: cutoff)
             if deleted > 0 {

@@ -1,5 +1,11 @@
 import SQLJobStore
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// PostgreSQL's spelling of what differs between backends.
 struct PostgresDialect: SQLDialect {
     /// Any fixed number works; it only has to be the same in every replica.
@@ -8,7 +14,10 @@ struct PostgresDialect: SQLDialect {
     let beginWrite = "BEGIN"
     let beginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
     let lockRowSuffix = " FOR UPDATE"
-    let deleteOldSamplesChunk = "DELETE FROM samples WHERE ctid IN (SELECT ctid FROM samples WHERE time_us < $1 LIMIT $2)"
+    /// On a partitioned table a `ctid` is only unique within one partition: `tableoid` names it.
+    let deleteOldSamplesChunk = """
+        DELETE FROM samples WHERE (tableoid, ctid) IN (SELECT tableoid, ctid FROM samples WHERE time_us < $1 LIMIT $2)
+        """
 
     /// A transaction-scoped advisory lock: replicas starting together queue here, and the lock
     /// goes away with the transaction even if the process dies.
@@ -97,5 +106,48 @@ struct PostgresDialect: SQLDialect {
             description: "jobs by end time, for statistics over a window",
             sql: "CREATE INDEX jobs_end ON jobs (end_time_us);"
         ),
+        SQLMigration(
+            version: 4,
+            description: "samples partitioned by UTC day, so that retention drops days",
+            // Every day the old table holds gets its partition before the rows are copied,
+            // so none lands in the default partition. See SamplePartitions.
+            sql: """
+                ALTER TABLE samples RENAME TO samples_unpartitioned;
+                ALTER INDEX samples_job_time RENAME TO samples_unpartitioned_job_time;
+                ALTER INDEX samples_time RENAME TO samples_unpartitioned_time;
+                CREATE TABLE samples (
+                    job_id TEXT COLLATE "C" NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                    time_us BIGINT NOT NULL,
+                    cpu_usage DOUBLE PRECISION NOT NULL,
+                    memory_bytes BIGINT NOT NULL,
+                    gpu_usage DOUBLE PRECISION,
+                    node TEXT
+                ) PARTITION BY RANGE (time_us);
+                CREATE INDEX samples_job_time ON samples (job_id, time_us);
+                CREATE INDEX samples_time ON samples (time_us);
+                CREATE TABLE samples_default PARTITION OF samples DEFAULT;
+                DO $$
+                DECLARE day BIGINT;
+                BEGIN
+                    FOR day IN SELECT DISTINCT time_us / 86400000000 FROM samples_unpartitioned WHERE time_us >= 0 LOOP
+                        EXECUTE format(
+                            'CREATE TABLE %I PARTITION OF samples FOR VALUES FROM (%s) TO (%s)',
+                            'samples_' || to_char(to_timestamp(day * 86400) AT TIME ZONE 'UTC', 'YYYYMMDD'),
+                            day * 86400000000, (day + 1) * 86400000000);
+                    END LOOP;
+                END $$;
+                INSERT INTO samples (job_id, time_us, cpu_usage, memory_bytes, gpu_usage, node)
+                    SELECT job_id, time_us, cpu_usage, memory_bytes, gpu_usage, node FROM samples_unpartitioned;
+                DROP TABLE samples_unpartitioned;
+                """
+        ),
     ]
+
+    func prepareSampleStorage(now: Date, on connection: any SQLConnection) throws(SQLError) {
+        try SamplePartitions.prepare(now: now, on: connection)
+    }
+
+    func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int {
+        try SamplePartitions.drop(before: cutoff, on: connection)
+    }
 }

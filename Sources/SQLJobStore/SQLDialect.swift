@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
 /// What differs between the SQL backends. Everything else in ``SQLJobStore`` is shared.
 public protocol SQLDialect: Sendable {
     /// Starts a transaction that will write. SQLite uses `BEGIN IMMEDIATE` to take the write
@@ -15,6 +21,20 @@ public protocol SQLDialect: Sendable {
     /// Deletes at most `limit` samples older than `$1`; `$2` is the limit. Chunked so that
     /// retention never holds the write lock for long.
     var deleteOldSamplesChunk: String { get }
+    /// Makes room for the samples of the days around `now` ahead of their arrival (PostgreSQL's
+    /// day partitions). Runs in a write transaction, at open and at each retention pass.
+    func prepareSampleStorage(now: Date, on connection: any SQLConnection) throws(SQLError)
+    /// Drops whole stretches of samples that end at or before `cutoff` (PostgreSQL's day
+    /// partitions) and returns how many samples they held; what is left older than `cutoff`
+    /// is deleted row by row with ``deleteOldSamplesChunk``.
+    func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int
+}
+
+extension SQLDialect {
+    /// SQLite keeps samples in one table.
+    public func prepareSampleStorage(now: Date, on connection: any SQLConnection) throws(SQLError) {}
+
+    public func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int { 0 }
 }
 
 /// One step of the schema.

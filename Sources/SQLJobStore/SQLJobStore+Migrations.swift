@@ -18,6 +18,12 @@ extension SQLJobStore {
             await store.close()
             throw error
         }
+        do {
+            try await store.prepareSampleStorage()
+        } catch {
+            // Samples still go in (to the default partition); the next retention pass tries again.
+            logger.warning("cannot prepare the coming days' sample partitions", metadata: ["error": "\(error)"])
+        }
         return store
     }
 

@@ -200,19 +200,40 @@ extension SQLJobStore {
     }
 
     public func deleteSamples(olderThan cutoff: Date) async throws -> Int {
-        let chunkSQL = dialect.deleteOldSamplesChunk
+        let dialect = self.dialect
+        // Whole days first where the backend keeps them apart: a dropped partition costs what
+        // its name does, not what its rows do. Then room for the coming days.
+        var deleted = try await write { connection in
+            try dialect.dropSamples(before: cutoff, on: connection)
+        }
+        deleted += try await deleteInChunks(dialect.deleteOldSamplesChunk, before: cutoff)
+        _ = try await deleteInChunks(
+            "DELETE FROM applied_events WHERE event_id IN (SELECT event_id FROM applied_events WHERE applied_us < $1 LIMIT $2)",
+            before: cutoff
+        )
+        try await prepareSampleStorage()
+        return deleted
+    }
+
+    /// Ahead of the samples of the coming days (PostgreSQL's day partitions); at open and at
+    /// each retention pass.
+    public func prepareSampleStorage() async throws {
+        let dialect = self.dialect
+        let now = Date()
+        try await write { connection in try dialect.prepareSampleStorage(now: now, on: connection) }
+    }
+
+    /// Runs `sql` (`$1` the cutoff, `$2` the chunk) until it deletes less than a chunk: each
+    /// chunk its own short transaction, so ingest waits for one chunk at most.
+    private func deleteInChunks(_ sql: String, before cutoff: Date) async throws -> Int {
         let chunk = 10_000
         var deleted = 0
         while true {
             let removed = try await write { connection in
-                try connection.execute(chunkSQL, [SQLTime.value(cutoff), .integer(Int64(chunk))]).affectedRows
+                try connection.execute(sql, [SQLTime.value(cutoff), .integer(Int64(chunk))]).affectedRows
             }
             deleted += removed
-            if removed < chunk { break }
+            if removed < chunk { return deleted }
         }
-        _ = try await write { connection in
-            try connection.execute("DELETE FROM applied_events WHERE applied_us < $1", [SQLTime.value(cutoff)])
-        }
-        return deleted
     }
 }

@@ -8,14 +8,14 @@ public struct SQLRow: Sendable, Hashable {
         self.values = values
     }
 
-    func value(_ index: Int) throws(SQLError) -> SQLValue {
+    public func value(_ index: Int) throws(SQLError) -> SQLValue {
         guard values.indices.contains(index) else {
             throw SQLError(.unexpectedResult, "column \(index) missing from a row of \(values.count)")
         }
         return values[index]
     }
 
-    func optionalInt64(_ index: Int) throws(SQLError) -> Int64? {
+    public func optionalInt64(_ index: Int) throws(SQLError) -> Int64? {
         switch try value(index) {
         case .null: return nil
         case .integer(let value): return value
@@ -27,20 +27,20 @@ public struct SQLRow: Sendable, Hashable {
         }
     }
 
-    func int64(_ index: Int) throws(SQLError) -> Int64 {
+    public func int64(_ index: Int) throws(SQLError) -> Int64 {
         guard let value = try optionalInt64(index) else { throw SQLError(.unexpectedResult, "column \(index) is NULL") }
         return value
     }
 
-    func optionalInt(_ index: Int) throws(SQLError) -> Int? {
+    public func optionalInt(_ index: Int) throws(SQLError) -> Int? {
         try optionalInt64(index).map { Int($0) }
     }
 
-    func int(_ index: Int) throws(SQLError) -> Int {
+    public func int(_ index: Int) throws(SQLError) -> Int {
         Int(try int64(index))
     }
 
-    func optionalDouble(_ index: Int) throws(SQLError) -> Double? {
+    public func optionalDouble(_ index: Int) throws(SQLError) -> Double? {
         switch try value(index) {
         case .null: return nil
         case .integer(let value): return Double(value)
@@ -51,12 +51,12 @@ public struct SQLRow: Sendable, Hashable {
         }
     }
 
-    func double(_ index: Int) throws(SQLError) -> Double {
+    public func double(_ index: Int) throws(SQLError) -> Double {
         guard let value = try optionalDouble(index) else { throw SQLError(.unexpectedResult, "column \(index) is NULL") }
         return value
     }
 
-    func optionalString(_ index: Int) throws(SQLError) -> String? {
+    public func optionalString(_ index: Int) throws(SQLError) -> String? {
         switch try value(index) {
         case .null: return nil
         case .text(let text): return text
@@ -65,7 +65,7 @@ public struct SQLRow: Sendable, Hashable {
         }
     }
 
-    func string(_ index: Int) throws(SQLError) -> String {
+    public func string(_ index: Int) throws(SQLError) -> String {
         guard let value = try optionalString(index) else { throw SQLError(.unexpectedResult, "column \(index) is NULL") }
         return value
     }

@@ -57,6 +57,8 @@ struct RetentionTests {
         let service = RetentionService(store: store, retentionDays: 7, logger: Logger(label: "test"))
         #expect(await service.runOnce(now: now) == 1)
         #expect(try await store.samples(jobID: "r", SampleQuery()).count == 1)
+        // Whole UTC days: 1_780_000_000 is 2026-05-28T20:26:40Z, so the cutoff is the start of 05-21.
+        #expect(RetentionService.cutoff(now: now, retentionDays: 7) == RFC3339.parse("2026-05-21T00:00:00Z"))
         await store.close()
     }
 }
