@@ -143,6 +143,9 @@ struct PostgresDialect: SQLDialect {
         ),
     ]
 
+    let groupsSampleSteps = true
+    let byteOrder = #" COLLATE "C""#
+
     func prepareSampleStorage(now: Date, on connection: any SQLConnection) throws(SQLError) {
         try SamplePartitions.prepare(now: now, on: connection)
     }

@@ -9,6 +9,11 @@ public protocol SQLConnection: AnyObject {
     /// read; returns how many rows the statement changed.
     func run(_ sql: String, _ binds: [SQLValue], onRow: (SQLRow) throws(SQLError) -> Void) throws(SQLError) -> Int
 
+    /// Runs a query and hands each row's columns to `body` as they are read, without copying
+    /// the row first: for scans of many rows (a job's every sample). The columns are valid
+    /// only during the call.
+    func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLColumns) throws(SQLError) -> Void) throws(SQLError)
+
     /// Runs a script of several statements without parameters (migrations).
     func executeScript(_ sql: String) throws(SQLError)
 
@@ -34,3 +39,21 @@ extension SQLConnection {
         _ = try run(sql, binds, onRow: body)
     }
 }
+
+extension SQLConnection {
+    /// Row by row, through ``SQLRow``: for backends without a cheaper way.
+    public func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLColumns) throws(SQLError) -> Void) throws(SQLError) {
+        _ = try run(sql, binds) { row throws(SQLError) in try body(row) }
+    }
+}
+
+/// A result row's columns, read by index in the order of the `SELECT` list; a value of
+/// another type than asked for, or a NULL where one is not allowed, is an ``SQLError``.
+public protocol SQLColumns {
+    func int64(_ index: Int) throws(SQLError) -> Int64
+    func double(_ index: Int) throws(SQLError) -> Double
+    func optionalDouble(_ index: Int) throws(SQLError) -> Double?
+    func optionalString(_ index: Int) throws(SQLError) -> String?
+}
+
+extension SQLRow: SQLColumns {}

@@ -28,6 +28,12 @@ public protocol SQLDialect: Sendable {
     /// partitions) and returns how many samples they held; what is left older than `cutoff`
     /// is deleted row by row with ``deleteOldSamplesChunk``.
     func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int
+    /// Whether the database groups a job's samples into steps itself. PostgreSQL does it with
+    /// a hash aggregate; SQLite would sort every sample first (`GROUP BY` on a computed step),
+    /// so for it the store folds the samples, read in index order, into steps.
+    var groupsSampleSteps: Bool { get }
+    /// Appended to a text expression in `ORDER BY` to sort by bytes, as SQLite does by default.
+    var byteOrder: String { get }
 }
 
 extension SQLDialect {
@@ -35,6 +41,10 @@ extension SQLDialect {
     public func prepareSampleStorage(now: Date, on connection: any SQLConnection) throws(SQLError) {}
 
     public func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int { 0 }
+
+    public var groupsSampleSteps: Bool { false }
+
+    public var byteOrder: String { "" }
 }
 
 /// One step of the schema.

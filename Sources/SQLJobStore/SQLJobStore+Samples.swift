@@ -106,13 +106,14 @@ extension SQLJobStore {
 
     public func samplePoints(jobID: String, _ query: SampleQuery, stepSeconds: Int) async throws -> [SamplePoint] {
         try SamplePoint.validateStep(stepSeconds)
+        if dialect.groupsSampleSteps { return try await groupedSamplePoints(jobID: jobID, query, stepSeconds: stepSeconds) }
         let (statement, parameters) = Self.orderedSamplesSQL(select: "time_us, node, cpu_usage, memory_bytes, gpu_usage", ofJob: jobID, query)
         let binds = parameters.values
         let limit = query.limit
         return try await read { connection in
             try Self.requireJob(jobID, on: connection)
             var stepper = SampleStepper(stepSeconds: stepSeconds, limit: limit)
-            try connection.forEachRow(statement, binds) { row throws(SQLError) in
+            try connection.scan(statement, binds) { row throws(SQLError) in
                 stepper.add(
                     timeMicroseconds: try row.int64(0),
                     node: try row.optionalString(1),
@@ -122,6 +123,42 @@ extension SQLJobStore {
                 )
             }
             return stepper.finish()
+        }
+    }
+
+    /// The same points, grouped by the database: one row per step and node, nodes in byte
+    /// order with samples naming none first, as ``SampleStepper`` orders them.
+    private func groupedSamplePoints(jobID: String, _ query: SampleQuery, stepSeconds: Int) async throws -> [SamplePoint] {
+        var parameters = SQLParameters()
+        let step = parameters.add(.integer(Int64(stepSeconds) * 1_000_000))
+        var sql = """
+            SELECT (time_us / \(step)) * \(step) AS step_us, node, COUNT(*), AVG(cpu_usage), MAX(cpu_usage), \
+            AVG(CAST(memory_bytes AS DOUBLE PRECISION)), MAX(memory_bytes), AVG(gpu_usage), MAX(gpu_usage) \
+            FROM samples WHERE job_id = \(parameters.add(.text(jobID)))
+            """
+        if let from = query.from { sql += " AND time_us >= \(parameters.add(SQLTime.value(from)))" }
+        if let to = query.to { sql += " AND time_us <= \(parameters.add(SQLTime.value(to)))" }
+        // Times are after 1970, so integer division floors. The cast keeps PostgreSQL's mean of
+        // a bigint out of numeric arithmetic, a fifth of the query's time.
+        sql += " GROUP BY step_us, node ORDER BY step_us \(query.order == .newestFirst ? "DESC" : "ASC"), COALESCE(node, '')\(dialect.byteOrder)"
+        sql += " LIMIT \(parameters.add(.integer(Int64(query.limit))))"
+        let statement = sql
+        let binds = parameters.values
+        return try await read { connection in
+            try Self.requireJob(jobID, on: connection)
+            return try connection.execute(statement, binds).rows.map { row in
+                SamplePoint(
+                    time: try row.date(0),
+                    node: try row.optionalString(1),
+                    samples: try row.int(2),
+                    cpuUsage: try row.double(3),
+                    cpuUsageMax: try row.double(4),
+                    memoryBytes: try row.double(5),
+                    memoryBytesMax: try row.int64(6),
+                    gpuUsage: try row.optionalDouble(7),
+                    gpuUsageMax: try row.optionalDouble(8)
+                )
+            }
         }
     }
 

@@ -70,6 +70,25 @@ final class SQLiteConnection: SQLConnection {
         return sqlite3_stmt_readonly(statement) != 0 ? 0 : Int(sqlite3_changes64(database))
     }
 
+    func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLColumns) throws(SQLError) -> Void) throws(SQLError) {
+        guard let database else { throw SQLError(.connection, "the SQLite connection is closed") }
+        let statement = try prepared(sql, on: database)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (offset, value) in binds.enumerated() {
+            try bind(value, at: Int32(offset + 1), to: statement, on: database)
+        }
+        let columns = SQLiteColumns(statement: statement)
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw error(on: database, status: status, sql: sql) }
+            try body(columns)
+        }
+    }
+
     func executeScript(_ sql: String) throws(SQLError) {
         guard let database else { throw SQLError(.connection, "the SQLite connection is closed") }
         var message: UnsafeMutablePointer<CChar>?
@@ -176,5 +195,49 @@ final class SQLiteConnection: SQLConnection {
         default:
             return SQLError(.other, message)
         }
+    }
+}
+
+/// The current row of a stepped statement, read in place.
+private struct SQLiteColumns: SQLColumns {
+    let statement: OpaquePointer
+    /// Read once: an index past it is undefined behaviour in SQLite, so every access checks.
+    let count: Int
+
+    init(statement: OpaquePointer) {
+        self.statement = statement
+        count = Int(sqlite3_column_count(statement))
+    }
+
+    private func type(_ index: Int) throws(SQLError) -> Int32 {
+        guard index >= 0, index < count else {
+            throw SQLError(.unexpectedResult, "column \(index) missing from a row of \(count)")
+        }
+        return sqlite3_column_type(statement, Int32(index))
+    }
+
+    func int64(_ index: Int) throws(SQLError) -> Int64 {
+        guard try type(index) == SQLITE_INTEGER else { throw SQLError(.unexpectedResult, "column \(index) is not an integer") }
+        return sqlite3_column_int64(statement, Int32(index))
+    }
+
+    func optionalDouble(_ index: Int) throws(SQLError) -> Double? {
+        switch try type(index) {
+        case SQLITE_NULL: return nil
+        case SQLITE_INTEGER, SQLITE_FLOAT: return sqlite3_column_double(statement, Int32(index))
+        default: throw SQLError(.unexpectedResult, "column \(index) is not a number")
+        }
+    }
+
+    func double(_ index: Int) throws(SQLError) -> Double {
+        guard let value = try optionalDouble(index) else { throw SQLError(.unexpectedResult, "column \(index) is NULL") }
+        return value
+    }
+
+    func optionalString(_ index: Int) throws(SQLError) -> String? {
+        guard try type(index) != SQLITE_NULL else { return nil }
+        let length = Int(sqlite3_column_bytes(statement, Int32(index)))
+        guard let text = sqlite3_column_text(statement, Int32(index)) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)
     }
 }

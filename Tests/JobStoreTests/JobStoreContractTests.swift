@@ -271,6 +271,20 @@ struct JobStoreContractTests {
         await store.close()
     }
 
+    /// Nodes within a step in byte order on both backends (PostgreSQL groups in SQL, SQLite in
+    /// the store), whatever the database's collation: capitals before small letters, UTF-8 last.
+    @Test(arguments: TestBackend.available)
+    func samplePointNodesAreInByteOrder(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("o", state: .running, start: 0))
+        try await store.appendSamples(["b", "é", "B", "a"].map { sample("o", 5, node: $0) } + [sample("o", 6, node: nil)])
+        let points = try await store.samplePoints(jobID: "o", SampleQuery(), stepSeconds: 60)
+        #expect(points.map(\.node) == [nil, "B", "a", "b", "é"])
+        let newest = try await store.samplePoints(jobID: "o", SampleQuery(limit: 3, order: .newestFirst), stepSeconds: 1)
+        #expect(newest.map(\.node) == [nil, "B", "a"] && newest.map(\.time) == [at(6), at(5), at(5)])
+        await store.close()
+    }
+
     @Test(arguments: TestBackend.available)
     func largeBatchesAcrossJobsAreStoredWhole(backend: TestBackend) async throws {
         let store = try await backend.makeStore().store
