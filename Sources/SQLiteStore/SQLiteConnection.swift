@@ -50,8 +50,17 @@ final class SQLiteConnection: SQLConnection {
 
     var isUsable: Bool { database != nil }
 
-    /// Binds, steps through the rows, and returns how many rows the statement changed.
     func run(_ sql: String, _ binds: [SQLValue], onRow: (SQLRow) throws(SQLError) -> Void) throws(SQLError) -> Int {
+        try step(sql, binds) { statement throws(SQLError) in try onRow(readRow(statement)) }
+    }
+
+    func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLColumns) throws(SQLError) -> Void) throws(SQLError) {
+        _ = try step(sql, binds) { statement throws(SQLError) in try body(SQLiteColumns(statement: statement)) }
+    }
+
+    /// Binds, steps through the rows handing each to `row` while it is current, and returns
+    /// how many rows the statement changed.
+    private func step(_ sql: String, _ binds: [SQLValue], row: (OpaquePointer) throws(SQLError) -> Void) throws(SQLError) -> Int {
         guard let database else { throw SQLError(.connection, "the SQLite connection is closed") }
         let statement = try prepared(sql, on: database)
         defer {
@@ -65,28 +74,9 @@ final class SQLiteConnection: SQLConnection {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { break }
             guard status == SQLITE_ROW else { throw error(on: database, status: status, sql: sql) }
-            try onRow(readRow(statement))
+            try row(statement)
         }
         return sqlite3_stmt_readonly(statement) != 0 ? 0 : Int(sqlite3_changes64(database))
-    }
-
-    func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLColumns) throws(SQLError) -> Void) throws(SQLError) {
-        guard let database else { throw SQLError(.connection, "the SQLite connection is closed") }
-        let statement = try prepared(sql, on: database)
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
-        for (offset, value) in binds.enumerated() {
-            try bind(value, at: Int32(offset + 1), to: statement, on: database)
-        }
-        let columns = SQLiteColumns(statement: statement)
-        while true {
-            let status = sqlite3_step(statement)
-            if status == SQLITE_DONE { return }
-            guard status == SQLITE_ROW else { throw error(on: database, status: status, sql: sql) }
-            try body(columns)
-        }
     }
 
     func executeScript(_ sql: String) throws(SQLError) {
