@@ -79,9 +79,7 @@ public struct QstatCommand: QstatSource {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-f", "-t", "-x", "-F", "json"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["TZ"] = "UTC"
-        process.environment = environment
+        process.environment = Self.environment(ProcessInfo.processInfo.environment)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output.handle
         process.standardError = FileHandle.nullDevice
@@ -93,9 +91,11 @@ public struct QstatCommand: QstatSource {
         let started = ContinuousClock.now
         var killedFor: String?
         while process.isRunning {
-            if killedFor == nil, ContinuousClock.now - started > timeout {
+            if Task.isCancelled {
+                killedFor = "the server is stopping"
+            } else if ContinuousClock.now - started > timeout {
                 killedFor = "no answer within \(timeout)"
-            } else if killedFor == nil, output.size > maxOutputBytes {
+            } else if output.size > maxOutputBytes {
                 killedFor = "more than \(maxOutputBytes) bytes of output"
             }
             if let killedFor {
@@ -114,6 +114,15 @@ public struct QstatCommand: QstatSource {
             throw QstatError(description: "\(executable) printed more than \(maxOutputBytes) bytes")
         }
         return try output.contents()
+    }
+
+    /// What qstat needs of the server's environment, and no more: the server's own secrets
+    /// (`API_TOKEN`, a password in `DATABASE_URL`) are not passed on. `TZ=UTC`, because the
+    /// times qstat prints carry no zone.
+    static func environment(_ server: [String: String]) -> [String: String] {
+        var environment = server.filter { name, _ in ["PATH", "HOME", "LANG", "LC_ALL"].contains(name) || name.hasPrefix("PBS_") }
+        environment["TZ"] = "UTC"
+        return environment
     }
 
     /// A file no one else can open: created private in the temporary directory and unlinked at

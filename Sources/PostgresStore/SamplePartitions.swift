@@ -98,9 +98,14 @@ enum SamplePartitions {
     static func drop(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int {
         try connection.execute("SELECT pg_advisory_xact_lock($1)", [.integer(lockKey)])
         let end = Microseconds.since1970(cutoff)
+        let names = try existing(on: connection).filter { day, _ in (day + 1) * microsecondsPerDay <= end }.values.sorted()
+        // Counted first: dropping a partition locks the whole table until the transaction
+        // ends, and ingest must not wait for the counting.
         var dropped = 0
-        for (day, name) in try existing(on: connection).sorted(by: { $0.key < $1.key }) where (day + 1) * microsecondsPerDay <= end {
+        for name in names {
             dropped += try connection.execute("SELECT count(*) FROM \(name)").rows.first?.int(0) ?? 0
+        }
+        for name in names {
             try connection.executeScript("DROP TABLE \(name)")
         }
         return dropped

@@ -138,6 +138,14 @@ struct QstatFixtureTests {
         #expect(parsed?.jobs.first?.submitTime == nil && parsed?.jobs.first?.exitStatus == nil)
     }
 
+    @Test func qstatGetsWhatItNeedsAndNoSecrets() {
+        let passed = QstatCommand.environment([
+            "PATH": "/usr/bin", "PBS_CONF_FILE": "/etc/pbs.conf", "PBS_SERVER": "vm", "TZ": "Europe/Paris",
+            "API_TOKEN": "secret", "DATABASE_URL": "postgres://u:pw@db/x", "HPC_OBS_TOKEN_FILE": "/etc/t",
+        ])
+        #expect(passed == ["PATH": "/usr/bin", "PBS_CONF_FILE": "/etc/pbs.conf", "PBS_SERVER": "vm", "TZ": "UTC"])
+    }
+
     @Test func pbsConfFindsQstat() {
         #expect(QstatCommand.pbsExec(configText: "PBS_SERVER=vm\nPBS_EXEC=/opt/pbs\nPBS_HOME=/var/spool/pbs\n") == "/opt/pbs")
         #expect(QstatCommand.pbsExec(configText: "PBS_EXEC=relative\n") == nil)
