@@ -10,12 +10,12 @@
 #   - a user's jobs over the last month (GET /v1/jobs?user=…&since=…), target p99 ≤ 50 ms;
 #   - one job's 10,000 samples as 1,000 points (?step=10), target p99 ≤ 50 ms;
 #   - page 5,000 of the newest-first listing through the cursor against page 1 (target ≤ 2×),
-#     and through offset, for comparison;
+#     and through offset, for comparison (the deepest page there is, on a smaller store);
 #   - the longest single-sample ingest stall (bench/fixed-rate.py, 200 requests/s) while a
 #     second server's retention pass removes the oldest day, target ≤ 100 ms;
 #   - bytes on disk per sample and per job (XDMoD states about 300 MB per million jobs);
-#   - GET /metrics with 10,000 running jobs among the rest, beside an empty store in the
-#     same run (target within 1.5×).
+#   - GET /metrics with 10,000 running jobs among the rest, beside a store holding only those
+#     10,000 (bench/metrics-scrape.sh's case) in the same run (target within 1.5×).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Tests/testbed/common.sh
@@ -26,6 +26,7 @@ requests=${2:-50}
 
 packaging/install-build-deps
 swift build -c release --product hpc-obs-server >&2
+swift build -c release --product hpc-obs-storebench >&2
 bin=$PWD/.build/release
 bench_scratch year-bench
 
@@ -82,26 +83,27 @@ SELECT CAST(n AS TEXT), 'user' || (n % 2000), 'job' || (n % 100),
        'acct' || (n % 50), 'hpc1', 'cn' || (n % 2000), 1 + n % 64, 4294967296,
        CASE WHEN n % 4 = 1 THEN 1 ELSE NULL END, CASE WHEN n % 20 = 0 THEN 1 ELSE 0 END,
        $start_us + n * ($span_us / $1), $start_us + n * ($span_us / $1) + 60000000,
-       $start_us + n * ($span_us / $1) + 60000000 + (600 + n % 6600) * 1000000
+       $start_us + n * ($span_us / $1) + 60000000 + CAST(600 + n % 6600 AS BIGINT) * 1000000
 SQL
 }
 job_columns="id, user_name, name, state, partition_name, account, cluster, nodes, requested_cpus, requested_memory_bytes, requested_gpus, exit_code, submit_time_us, start_time_us, end_time_us"
 # Ten samples a job, a minute apart from its start; one job of 10,000 samples, a second apart.
 samples_select="SELECT id, start_time_us + k * 60000000, (k * 37) % 6400, 1073741824 + k * 1048576, NULL, nodes FROM jobs, ks"
-big_select() { echo "SELECT 'big', $((now_us - 20000 * 1000000)) + n * 1000000, n % 6400, 1073741824, n % 100, 'cn1' FROM seq"; }
+big_select() { echo "SELECT 'big', $((now_us - 20000 * 1000000)) + CAST(n AS BIGINT) * 1000000, n % 6400, 1073741824, n % 100, 'cn1' FROM seq"; }
 running_sql="UPDATE jobs SET state = 'running', end_time_us = NULL, exit_code = NULL, last_sample_us = $now_us, last_cpu_usage = 640, last_memory_bytes = 2147483648, last_sample_node = nodes WHERE id IN (SELECT id FROM jobs ORDER BY submit_time_us DESC LIMIT 10000)"
 
-measure() { # label, base url, sql command (reads SQL on stdin)
-    local label=$1 base=$2 sql=$3 month_ago row submit id
+measure() { # label, base url, sql command (reads SQL on stdin), jobs
+    local label=$1 base=$2 sql=$3 jobs=$4 month_ago row submit id page
     month_ago=$(date -u -d '30 days ago' +%Y-%m-%dT%H:%M:%SZ)
     echo "$label user-month $(timed "$base/v1/jobs?user=user42&since=$month_ago&limit=100")" >>"$work/results"
     echo "$label downsample $(timed "$base/v1/jobs/big/metrics?step=10&limit=10000")" >>"$work/results"
     echo "$label page-1 $(timed "$base/v1/jobs?limit=100")" >>"$work/results"
-    row=$(echo "SELECT submit_time_us, id FROM jobs ORDER BY submit_time_us DESC, id DESC LIMIT 1 OFFSET 499899" | $sql)
+    page=$((jobs / 100 < 5000 ? jobs / 100 : 5000))
+    row=$(echo "SELECT submit_time_us, id FROM jobs ORDER BY submit_time_us DESC, id DESC LIMIT 1 OFFSET $(((page - 1) * 100 - 1))" | $sql)
     submit=${row%%|*}
     id=${row#*|}
-    echo "$label page-5000-cursor $(timed "$base/v1/jobs?limit=100&cursor=$(cursor_for "$submit" "$id")")" >>"$work/results"
-    echo "$label page-5000-offset $(timed "$base/v1/jobs?limit=100&offset=499900")" >>"$work/results"
+    echo "$label page-$page-cursor $(timed "$base/v1/jobs?limit=100&cursor=$(cursor_for "$submit" "$id")")" >>"$work/results"
+    echo "$label page-$page-offset $(timed "$base/v1/jobs?limit=100&offset=$(((page - 1) * 100))")" >>"$work/results"
     echo "$label metrics $(timed "$base/metrics")" >>"$work/results"
 }
 
@@ -157,7 +159,7 @@ SELECT 'bytes-per-sample', round(sum(pg_total_relation_size(c.oid))::numeric / (
     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass('samples');
 SELECT 'bytes-per-job', round((pg_total_relation_size('jobs') + pg_total_relation_size('job_nodes'))::numeric / (SELECT count(*) FROM jobs), 1);
 SQL
-measure postgres "$base" psql_run
+measure postgres "$base" psql_run "$jobs_pg"
 retention_stall postgres "$base" postgres "$pg_url"
 
 echo "year: SQLite, $jobs_sqlite jobs and $((jobs_sqlite * 10)) samples" >&2
@@ -187,15 +189,16 @@ sqlite_run <<'SQL' | sed 's/^/sqlite /' >>"$work/results"
 SELECT 'bytes-per-sample', round(CAST((SELECT sum(pgsize) FROM dbstat WHERE name IN ('samples', 'samples_job_time', 'samples_time')) AS REAL) / (SELECT count(*) FROM samples), 1);
 SELECT 'bytes-per-job', round(CAST((SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'jobs%' OR name LIKE 'job_nodes%' OR name LIKE 'sqlite_autoindex_job%') AS REAL) / (SELECT count(*) FROM jobs), 1);
 SQL
-measure sqlite "$base" sqlite_run
+measure sqlite "$base" sqlite_run "$jobs_sqlite"
 retention_stall sqlite "$base" sqlite "$db"
 
-echo "year: an empty store's /metrics, for the comparison" >&2
-empty=$(start_server empty sqlite "$work/empty.db")
-echo "empty metrics $(timed "$empty/metrics")" >>"$work/results"
+echo "year: /metrics of a store holding only 10,000 running jobs, for the comparison" >&2
+DATABASE_URL="$work/running-only.db" "$bin/hpc-obs-storebench" seed-running --jobs 10000 2>/dev/null
+reference=$(start_server running-only sqlite "$work/running-only.db")
+echo "running-only metrics $(timed "$reference/metrics")" >>"$work/results"
 
 echo
 echo "bench/year.sh at scale $scale (PostgreSQL $jobs_pg jobs, SQLite $jobs_sqlite; $requests requests each)"
 cat "$work/results"
 echo "Targets: user-month and downsample p99 ≤ 50 ms; page-5000-cursor ≤ 2× page-1; ingest stall (max_ms) ≤ 100 ms;"
-echo "/metrics within 1.5× of an empty store's; XDMoD: about 300 bytes per job (300 MB per million)."
+echo "/metrics within 1.5× of the running-only store's; XDMoD: about 300 bytes per job (300 MB per million)."

@@ -1,4 +1,4 @@
-public import ObservabilityCore
+import ObservabilityCore
 public import SchedulerFormats
 
 #if canImport(FoundationEssentials)
