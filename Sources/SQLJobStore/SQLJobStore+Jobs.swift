@@ -148,9 +148,9 @@ extension SQLJobStore {
     /// The job as the store will give it back: times cut to whole microseconds.
     static func normalized(_ job: Job) -> Job {
         var job = job
-        job.submitTime = SQLTime.date(microseconds: SQLTime.microseconds(job.submitTime))
-        job.startTime = job.startTime.map { SQLTime.date(microseconds: SQLTime.microseconds($0)) }
-        job.endTime = job.endTime.map { SQLTime.date(microseconds: SQLTime.microseconds($0)) }
+        job.submitTime = Microseconds.date(Microseconds.since1970(job.submitTime))
+        job.startTime = job.startTime.map { Microseconds.date(Microseconds.since1970($0)) }
+        job.endTime = job.endTime.map { Microseconds.date(Microseconds.since1970($0)) }
         return job
     }
 }

@@ -134,10 +134,8 @@ extension SQLJobStore {
         var sql = """
             SELECT (time_us / \(step)) * \(step) AS step_us, node, COUNT(*), AVG(cpu_usage), MAX(cpu_usage), \
             AVG(CAST(memory_bytes AS DOUBLE PRECISION)), MAX(memory_bytes), AVG(gpu_usage), MAX(gpu_usage) \
-            FROM samples WHERE job_id = \(parameters.add(.text(jobID)))
+            FROM samples WHERE \(Self.sampleRange(ofJob: jobID, query, &parameters))
             """
-        if let from = query.from { sql += " AND time_us >= \(parameters.add(SQLTime.value(from)))" }
-        if let to = query.to { sql += " AND time_us <= \(parameters.add(SQLTime.value(to)))" }
         // Times are after 1970, so integer division floors. The cast keeps PostgreSQL's mean of
         // a bigint out of numeric arithmetic, a fifth of the query's time.
         sql += " GROUP BY step_us, node ORDER BY step_us \(query.order == .newestFirst ? "DESC" : "ASC"), COALESCE(node, '')\(dialect.byteOrder)"
@@ -165,11 +163,17 @@ extension SQLJobStore {
     /// `select` over one job's samples in `query`'s range, in its order.
     private static func orderedSamplesSQL(select: String, ofJob jobID: String, _ query: SampleQuery) -> (String, SQLParameters) {
         var parameters = SQLParameters()
-        var sql = "SELECT \(select) FROM samples WHERE job_id = \(parameters.add(.text(jobID)))"
-        if let from = query.from { sql += " AND time_us >= \(parameters.add(SQLTime.value(from)))" }
-        if let to = query.to { sql += " AND time_us <= \(parameters.add(SQLTime.value(to)))" }
+        var sql = "SELECT \(select) FROM samples WHERE \(sampleRange(ofJob: jobID, query, &parameters))"
         sql += query.order == .newestFirst ? " ORDER BY time_us DESC" : " ORDER BY time_us ASC"
         return (sql, parameters)
+    }
+
+    /// The condition for one job's samples in `query`'s range, its values added to `parameters`.
+    private static func sampleRange(ofJob jobID: String, _ query: SampleQuery, _ parameters: inout SQLParameters) -> String {
+        var condition = "job_id = \(parameters.add(.text(jobID)))"
+        if let from = query.from { condition += " AND time_us >= \(parameters.add(SQLTime.value(from)))" }
+        if let to = query.to { condition += " AND time_us <= \(parameters.add(SQLTime.value(to)))" }
+        return condition
     }
 
     private static func requireJob(_ jobID: String, on connection: any SQLConnection) throws {

@@ -85,7 +85,7 @@ struct SampleStepper {
             let count = Double(total.samples)
             points.append(
                 SamplePoint(
-                    time: SQLTime.date(microseconds: step),
+                    time: Microseconds.date(step),
                     node: total.node,
                     samples: total.samples,
                     cpuUsage: total.cpuSum / count,
