@@ -83,10 +83,12 @@ SELECT CAST(n AS TEXT), 'user' || (n % 2000), 'job' || (n % 100),
        'acct' || (n % 50), 'hpc1', 'cn' || (n % 2000), 1 + n % 64, 4294967296,
        CASE WHEN n % 4 = 1 THEN 1 ELSE NULL END, CASE WHEN n % 20 = 0 THEN 1 ELSE 0 END,
        $start_us + n * ($span_us / $1), $start_us + n * ($span_us / $1) + 60000000,
-       $start_us + n * ($span_us / $1) + 60000000 + CAST(600 + n % 6600 AS BIGINT) * 1000000
+       $start_us + n * ($span_us / $1) + 60000000 + CAST(600 + n % 6600 AS BIGINT) * 1000000,
+       $start_us + n * ($span_us / $1) + 60000000, $start_us + n * ($span_us / $1) + 60000000 + 540000000
 SQL
 }
-job_columns="id, user_name, name, state, partition_name, account, cluster, nodes, requested_cpus, requested_memory_bytes, requested_gpus, exit_code, submit_time_us, start_time_us, end_time_us"
+# The last two: the job's first and newest sample times, which the service keeps as it stores samples.
+job_columns="id, user_name, name, state, partition_name, account, cluster, nodes, requested_cpus, requested_memory_bytes, requested_gpus, exit_code, submit_time_us, start_time_us, end_time_us, first_sample_us, last_sample_us"
 # Ten samples a job, a minute apart from its start; one job of 10,000 samples, a second apart.
 samples_select="SELECT id, start_time_us + k * 60000000, (k * 37) % 6400, 1073741824 + k * 1048576, NULL, nodes FROM jobs, ks"
 big_select() { echo "SELECT 'big', $((now_us - 20000 * 1000000)) + CAST(n AS BIGINT) * 1000000, n % 6400, 1073741824, n % 100, 'cn1' FROM seq"; }
@@ -146,7 +148,7 @@ INSERT INTO job_nodes (job_id, node) SELECT id, nodes FROM jobs;
 CREATE TEMP TABLE ks AS SELECT generate_series(0, 9) k;
 INSERT INTO samples (job_id, time_us, cpu_usage, memory_bytes, gpu_usage, node) $samples_select;
 INSERT INTO jobs ($job_columns) VALUES ('big', 'user42', 'big', 'running', 'gpu', 'acct1', 'hpc1', 'cn1', 64, 4294967296, 1, NULL,
-    $((now_us - 20000 * 1000000)), $((now_us - 20000 * 1000000)), NULL);
+    $((now_us - 20000 * 1000000)), $((now_us - 20000 * 1000000)), NULL, $((now_us - 20000 * 1000000)), $((now_us - 10001 * 1000000)));
 INSERT INTO job_nodes (job_id, node) VALUES ('big', 'cn1');
 CREATE TEMP TABLE seq AS SELECT generate_series(0, 9999) n;
 INSERT INTO samples (job_id, time_us, cpu_usage, memory_bytes, gpu_usage, node) $(big_select);
@@ -176,7 +178,7 @@ INSERT INTO job_nodes (job_id, node) SELECT id, nodes FROM jobs;
 CREATE TEMP TABLE ks AS WITH RECURSIVE g(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM g WHERE k < 9) SELECT k FROM g;
 INSERT INTO samples (job_id, time_us, cpu_usage, memory_bytes, gpu_usage, node) $samples_select;
 INSERT INTO jobs ($job_columns) VALUES ('big', 'user42', 'big', 'running', 'gpu', 'acct1', 'hpc1', 'cn1', 64, 4294967296, 1, NULL,
-    $((now_us - 20000 * 1000000)), $((now_us - 20000 * 1000000)), NULL);
+    $((now_us - 20000 * 1000000)), $((now_us - 20000 * 1000000)), NULL, $((now_us - 20000 * 1000000)), $((now_us - 10001 * 1000000)));
 INSERT INTO job_nodes (job_id, node) VALUES ('big', 'cn1');
 CREATE TEMP TABLE seq AS WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < 9999) SELECT n FROM g;
 INSERT INTO samples (job_id, time_us, cpu_usage, memory_bytes, gpu_usage, node) $(big_select);

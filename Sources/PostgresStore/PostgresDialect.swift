@@ -141,9 +141,20 @@ struct PostgresDialect: SQLDialect {
                 DROP TABLE samples_unpartitioned;
                 """
         ),
+        SQLMigration(
+            version: 5,
+            description: "the time of a job's first sample, so that reading its samples visits only its days",
+            // Jobs that already have samples keep NULL: their reads stay unbounded.
+            sql: "ALTER TABLE jobs ADD COLUMN first_sample_us BIGINT;"
+        ),
     ]
 
     let groupsSampleSteps = true
+    /// The store already reads a long job's samples in parts on several connections, so no
+    /// parallel workers besides (on a small host they would only share its cores); and room
+    /// to group a part in memory, where the planner, not knowing how few steps there are,
+    /// would otherwise sort on disk.
+    let sampleGroupingSettings = ["SET LOCAL max_parallel_workers_per_gather = 0", "SET LOCAL work_mem = '16MB'"]
     let byteOrder = #" COLLATE "C""#
 
     func prepareSampleStorage(now: Date, on connection: any SQLConnection) throws(SQLError) {

@@ -65,6 +65,9 @@ public final class ConnectionPool: Sendable {
         self.open = open
     }
 
+    /// How many connections at most, so how many operations run at once.
+    public var size: Int { slots.count }
+
     /// Runs `body` with a connection on that connection's thread, waiting for a free one first.
     public func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (any SQLConnection) throws -> Result

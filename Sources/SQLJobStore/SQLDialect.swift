@@ -28,10 +28,12 @@ public protocol SQLDialect: Sendable {
     /// partitions) and returns how many samples they held; what is left older than `cutoff`
     /// is deleted row by row with ``deleteOldSamplesChunk``.
     func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int
-    /// Whether the database groups a job's samples into steps itself. PostgreSQL does it with
-    /// a hash aggregate; SQLite would sort every sample first (`GROUP BY` on a computed step),
-    /// so for it the store folds the samples, read in index order, into steps.
+    /// Whether the database groups a job's samples into steps itself. PostgreSQL does it in
+    /// SQL; SQLite would sort every sample first (`GROUP BY` on a computed step), so for it
+    /// the store folds the samples, read in index order, into steps.
     var groupsSampleSteps: Bool { get }
+    /// Statements run in the read transaction before grouping one part of a job's samples.
+    var sampleGroupingSettings: [String] { get }
     /// Appended to a text expression in `ORDER BY` to sort by bytes, as SQLite does by default.
     var byteOrder: String { get }
 }
@@ -43,6 +45,8 @@ extension SQLDialect {
     public func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int { 0 }
 
     public var groupsSampleSteps: Bool { false }
+
+    public var sampleGroupingSettings: [String] { [] }
 
     public var byteOrder: String { "" }
 }

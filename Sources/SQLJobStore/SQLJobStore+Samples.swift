@@ -9,9 +9,19 @@ public import Foundation
 extension SQLJobStore {
     static let sampleColumns = ["job_id", "time_us", "cpu_usage", "memory_bytes", "gpu_usage", "node"]
     static let latestSampleColumns = "last_sample_us, last_cpu_usage, last_memory_bytes, last_gpu_usage, last_sample_node"
-    static let updateLatestSampleSQL = """
-        UPDATE jobs SET last_sample_us = $2, last_cpu_usage = $3, last_memory_bytes = $4, last_gpu_usage = $5, last_sample_node = $6 \
-        WHERE id = $1 AND (last_sample_us IS NULL OR last_sample_us <= $2)
+    /// Keeps a job's newest sample (for `/metrics` and lists) and the times of its first and
+    /// newest, which bound every read of its samples (``SampleSpan``); `$7` is the batch's
+    /// oldest. All expressions see the row as it was. A job whose samples came before
+    /// `first_sample_us` existed has a newest sample and no first, and keeps none.
+    static let updateSampleSpanSQL = """
+        UPDATE jobs SET \
+        first_sample_us = CASE WHEN last_sample_us IS NULL THEN $7 WHEN first_sample_us > $7 THEN $7 ELSE first_sample_us END, \
+        last_cpu_usage = CASE WHEN last_sample_us IS NULL OR last_sample_us <= $2 THEN $3 ELSE last_cpu_usage END, \
+        last_memory_bytes = CASE WHEN last_sample_us IS NULL OR last_sample_us <= $2 THEN $4 ELSE last_memory_bytes END, \
+        last_gpu_usage = CASE WHEN last_sample_us IS NULL OR last_sample_us <= $2 THEN $5 ELSE last_gpu_usage END, \
+        last_sample_node = CASE WHEN last_sample_us IS NULL OR last_sample_us <= $2 THEN $6 ELSE last_sample_node END, \
+        last_sample_us = CASE WHEN last_sample_us IS NULL OR last_sample_us <= $2 THEN $2 ELSE last_sample_us END \
+        WHERE id = $1
         """
 
     public func appendSamples(_ samples: [MetricSample]) async throws {
@@ -71,18 +81,20 @@ extension SQLJobStore {
     private static func insert(_ samples: [MetricSample], on connection: any SQLConnection) throws {
         guard !samples.isEmpty else { return }
         var newest: [String: MetricSample] = [:]
+        var oldest: [String: Date] = [:]
         for sample in samples {
+            oldest[sample.jobID] = min(oldest[sample.jobID] ?? sample.time, sample.time)
             if let current = newest[sample.jobID], current.time > sample.time { continue }
             newest[sample.jobID] = sample
         }
         try SQLBatch.insert(into: "samples", columns: sampleColumns, rows: samples.map(binds), on: connection)
         // A fixed order, so that two transactions touching the same jobs cannot deadlock.
         for sample in newest.values.sorted(by: { $0.jobID < $1.jobID }) {
-            try connection.execute(updateLatestSampleSQL, binds(sample))
+            try connection.execute(updateSampleSpanSQL, binds(sample) + [SQLTime.value(oldest[sample.jobID])])
         }
     }
 
-    /// A sample's values in the order of ``sampleColumns``, which ``updateLatestSampleSQL``
+    /// A sample's values in the order of ``sampleColumns``, which ``updateSampleSpanSQL``
     /// numbers the same way.
     private static func binds(_ sample: MetricSample) -> [SQLValue] {
         [
@@ -92,28 +104,62 @@ extension SQLJobStore {
     }
 
     public func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample] {
-        try await rows(ofJob: jobID, query, select: Self.sampleColumns.joined(separator: ", ")) { row in
-            MetricSample(
-                jobID: try row.string(0),
-                time: try row.date(1),
-                cpuUsage: try row.double(2),
-                memoryBytes: try row.int64(3),
-                gpuUsage: try row.optionalDouble(4),
-                node: try row.optionalString(5)
-            )
+        try await read { connection in
+            guard let window = SampleWindow(query, within: try Self.sampleSpan(ofJob: jobID, on: connection)) else { return [] }
+            var parameters = SQLParameters()
+            let sql = """
+                SELECT \(Self.sampleColumns.joined(separator: ", ")) FROM samples \
+                WHERE \(Self.sampleRange(ofJob: jobID, window, &parameters))\(Self.timeOrder(query)) \
+                LIMIT \(parameters.add(.integer(Int64(query.limit))))
+                """
+            return try connection.execute(sql, parameters.values).rows.map { row in
+                MetricSample(
+                    jobID: try row.string(0),
+                    time: try row.date(1),
+                    cpuUsage: try row.double(2),
+                    memoryBytes: try row.int64(3),
+                    gpuUsage: try row.optionalDouble(4),
+                    node: try row.optionalString(5)
+                )
+            }
         }
     }
 
     public func samplePoints(jobID: String, _ query: SampleQuery, stepSeconds: Int) async throws -> [SamplePoint] {
         try SamplePoint.validateStep(stepSeconds)
-        if dialect.groupsSampleSteps { return try await groupedSamplePoints(jobID: jobID, query, stepSeconds: stepSeconds) }
-        let (statement, parameters) = Self.orderedSamplesSQL(select: "time_us, node, cpu_usage, memory_bytes, gpu_usage", ofJob: jobID, query)
+        let span = try await read { connection in try Self.sampleSpan(ofJob: jobID, on: connection) }
+        guard let window = SampleWindow(query, within: span) else { return [] }
+        var parts = window.parts(stepSeconds: stepSeconds, maximumParts: min(readers.size, ProcessInfo.processInfo.activeProcessorCount))
+        if query.order == .newestFirst { parts.reverse() }
+        return try await withThrowingTaskGroup(of: (Int, [SamplePoint]).self) { group in
+            for (index, part) in parts.enumerated() {
+                group.addTask {
+                    let points =
+                        self.dialect.groupsSampleSteps
+                        ? try await self.groupedSamplePoints(jobID: jobID, query, part, stepSeconds: stepSeconds)
+                        : try await self.steppedSamplePoints(jobID: jobID, query, part, stepSeconds: stepSeconds)
+                    return (index, points)
+                }
+            }
+            var answers = [[SamplePoint]](repeating: [], count: parts.count)
+            for try await (index, points) in group { answers[index] = points }
+            return Array(answers.joined().prefix(query.limit))
+        }
+    }
+
+    /// The points of one part of a job's samples (see ``SampleWindow/parts(stepSeconds:maximumParts:)``),
+    /// on one read connection, folded from rows in time order by ``SampleStepper``.
+    private func steppedSamplePoints(jobID: String, _ query: SampleQuery, _ window: SampleWindow, stepSeconds: Int) async throws -> [SamplePoint] {
+        var parameters = SQLParameters()
+        let sql = """
+            SELECT time_us, node, cpu_usage, memory_bytes, gpu_usage FROM samples \
+            WHERE \(Self.sampleRange(ofJob: jobID, window, &parameters))\(Self.timeOrder(query))
+            """
         let binds = parameters.values
         let limit = query.limit
         return try await read { connection in
-            try Self.requireJob(jobID, on: connection)
             var stepper = SampleStepper(stepSeconds: stepSeconds, limit: limit)
-            try connection.scan(statement, binds) { row throws(SQLError) in
+            try connection.scan(sql, binds) { row throws(SQLError) in
                 stepper.add(
                     timeMicroseconds: try row.int64(0),
                     node: try row.optionalString(1),
@@ -126,25 +172,27 @@ extension SQLJobStore {
         }
     }
 
-    /// The same points, grouped by the database: one row per step and node, nodes in byte
-    /// order with samples naming none first, as ``SampleStepper`` orders them.
-    private func groupedSamplePoints(jobID: String, _ query: SampleQuery, stepSeconds: Int) async throws -> [SamplePoint] {
+    /// The same points, grouped by the database (see ``SQLDialect/groupsSampleSteps``): one row
+    /// per step and node, nodes in byte order with samples naming none first, as
+    /// ``SampleStepper`` orders them.
+    private func groupedSamplePoints(jobID: String, _ query: SampleQuery, _ window: SampleWindow, stepSeconds: Int) async throws -> [SamplePoint] {
         var parameters = SQLParameters()
+        let range = Self.sampleRange(ofJob: jobID, window, &parameters)
         let step = parameters.add(.integer(Int64(stepSeconds) * 1_000_000))
-        var sql = """
-            SELECT (time_us / \(step)) * \(step) AS step_us, node, COUNT(*), AVG(cpu_usage), MAX(cpu_usage), \
-            AVG(CAST(memory_bytes AS DOUBLE PRECISION)), MAX(memory_bytes), AVG(gpu_usage), MAX(gpu_usage) \
-            FROM samples WHERE \(Self.sampleRange(ofJob: jobID, query, &parameters))
-            """
         // Times are after 1970, so integer division floors. The cast keeps PostgreSQL's mean of
         // a bigint out of numeric arithmetic, a fifth of the query's time.
-        sql += " GROUP BY step_us, node ORDER BY step_us \(query.order == .newestFirst ? "DESC" : "ASC"), COALESCE(node, '')\(dialect.byteOrder)"
-        sql += " LIMIT \(parameters.add(.integer(Int64(query.limit))))"
-        let statement = sql
+        let sql = """
+            SELECT (time_us / \(step)) * \(step) AS step_us, node, COUNT(*), AVG(cpu_usage), MAX(cpu_usage), \
+            AVG(CAST(memory_bytes AS DOUBLE PRECISION)), MAX(memory_bytes), AVG(gpu_usage), MAX(gpu_usage) \
+            FROM samples WHERE \(range) \
+            GROUP BY step_us, node ORDER BY step_us \(query.order == .newestFirst ? "DESC" : "ASC"), COALESCE(node, '')\(dialect.byteOrder) \
+            LIMIT \(parameters.add(.integer(Int64(query.limit))))
+            """
         let binds = parameters.values
+        let settings = dialect.sampleGroupingSettings
         return try await read { connection in
-            try Self.requireJob(jobID, on: connection)
-            return try connection.execute(statement, binds).rows.map { row in
+            for setting in settings { _ = try connection.execute(setting) }
+            return try connection.execute(sql, binds).rows.map { row in
                 SamplePoint(
                     time: try row.date(0),
                     node: try row.optionalString(1),
@@ -160,44 +208,25 @@ extension SQLJobStore {
         }
     }
 
-    /// `select` over one job's samples in `query`'s range, in its order.
-    private static func orderedSamplesSQL(select: String, ofJob jobID: String, _ query: SampleQuery) -> (String, SQLParameters) {
-        var parameters = SQLParameters()
-        var sql = "SELECT \(select) FROM samples WHERE \(sampleRange(ofJob: jobID, query, &parameters))"
-        sql += query.order == .newestFirst ? " ORDER BY time_us DESC" : " ORDER BY time_us ASC"
-        return (sql, parameters)
+    private static func timeOrder(_ query: SampleQuery) -> String {
+        query.order == .newestFirst ? " ORDER BY time_us DESC" : " ORDER BY time_us ASC"
     }
 
-    /// The condition for one job's samples in `query`'s range, its values added to `parameters`.
-    private static func sampleRange(ofJob jobID: String, _ query: SampleQuery, _ parameters: inout SQLParameters) -> String {
+    /// The condition for one job's samples in `window`, its values added to `parameters`.
+    private static func sampleRange(ofJob jobID: String, _ window: SampleWindow, _ parameters: inout SQLParameters) -> String {
         var condition = "job_id = \(parameters.add(.text(jobID)))"
-        if let from = query.from { condition += " AND time_us >= \(parameters.add(SQLTime.value(from)))" }
-        if let to = query.to { condition += " AND time_us <= \(parameters.add(SQLTime.value(to)))" }
+        if let lower = window.lower { condition += " AND time_us >= \(parameters.add(.integer(lower)))" }
+        if let upper = window.upper { condition += " AND time_us <= \(parameters.add(.integer(upper)))" }
         return condition
     }
 
-    private static func requireJob(_ jobID: String, on connection: any SQLConnection) throws {
-        guard try !connection.execute("SELECT 1 FROM jobs WHERE id = $1", [.text(jobID)]).rows.isEmpty else {
+    /// Where the job's samples lie in time, from its row. An unknown job is
+    /// ``StoreError/Code/notFound``, not an empty answer.
+    private static func sampleSpan(ofJob jobID: String, on connection: any SQLConnection) throws -> SampleSpan {
+        guard let row = try connection.execute("SELECT first_sample_us, last_sample_us FROM jobs WHERE id = $1", [.text(jobID)]).rows.first else {
             throw StoreError.jobNotFound(jobID)
         }
-    }
-
-    /// `select` over one job's samples in `query`'s range, ordered and limited as it says. An
-    /// unknown job is ``StoreError/Code/notFound``, not an empty answer.
-    private func rows<Value: Sendable>(
-        ofJob jobID: String,
-        _ query: SampleQuery,
-        select: String,
-        _ decode: @escaping @Sendable (SQLRow) throws -> Value
-    ) async throws -> [Value] {
-        var (sql, parameters) = Self.orderedSamplesSQL(select: select, ofJob: jobID, query)
-        sql += " LIMIT \(parameters.add(.integer(Int64(query.limit))))"
-        let statement = sql
-        let binds = parameters.values
-        return try await read { connection in
-            try Self.requireJob(jobID, on: connection)
-            return try connection.execute(statement, binds).rows.map(decode)
-        }
+        return SampleSpan(first: try row.optionalInt64(0), last: try row.optionalInt64(1))
     }
 
     public func reduceRunningJobs<Accumulator: Sendable>(

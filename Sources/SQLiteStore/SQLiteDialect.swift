@@ -88,5 +88,11 @@ struct SQLiteDialect: SQLDialect {
             description: "jobs by end time, for statistics over a window",
             sql: "CREATE INDEX jobs_end ON jobs (end_time_us);"
         ),
+        SQLMigration(
+            version: 4,
+            description: "the time of a job's first sample, so that reading its samples can be split by time",
+            // Jobs that already have samples keep NULL: their reads stay unbounded.
+            sql: "ALTER TABLE jobs ADD COLUMN first_sample_us INTEGER;"
+        ),
     ]
 }

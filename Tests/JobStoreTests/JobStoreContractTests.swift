@@ -271,6 +271,43 @@ struct JobStoreContractTests {
         await store.close()
     }
 
+    /// A long job's points are those of one pass over its samples, however the store splits
+    /// the read (SQLite cuts it at step boundaries across its read connections), and samples
+    /// older than the job's first, arriving later, are still read.
+    @Test(arguments: TestBackend.available)
+    func samplePointsOfALongJobAreThoseOfOnePass(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        _ = try await store.createJob(makeJob("long", state: .running, start: 0))
+        let samples = (0..<2_000).map { (i: Int) -> MetricSample in
+            let gpu: Double? = i.isMultiple(of: 3) ? Double(i % 100) : nil
+            return sample(
+                "long",
+                Double(i) * 3,
+                cpu: Double(i % 97),
+                memoryMiB: 1024 + Int64(i % 13),
+                gpu: gpu,
+                node: i.isMultiple(of: 5) ? "b" : "a"
+            )
+        }
+        // The newest half first, then the oldest: the first sample's time moves back.
+        try await store.appendSamples(Array(samples[1_000...]))
+        try await store.appendSamples(Array(samples[..<1_000]))
+
+        let all = onePass(samples[...], stepSeconds: 10)
+        // 600 steps, two nodes in some of them.
+        #expect(all.count > 600)
+        #expect(nearlyEqual(try await store.samplePoints(jobID: "long", SampleQuery(limit: 10_000), stepSeconds: 10), all))
+        let newest = try await store.samplePoints(jobID: "long", SampleQuery(limit: 7, order: .newestFirst), stepSeconds: 10)
+        // Steps newest first, nodes within a step as before.
+        let newestExpected = all.indices.sorted { a, b in all[a].time != all[b].time ? all[a].time > all[b].time : a < b }.map { all[$0] }
+        #expect(nearlyEqual(newest, Array(newestExpected.prefix(7))))
+        let middle = try await store.samplePoints(jobID: "long", SampleQuery(from: at(1_505), to: at(4_499), limit: 10_000), stepSeconds: 10)
+        #expect(nearlyEqual(middle, onePass(samples[502...1_499], stepSeconds: 10)))
+        #expect(try await store.samples(jobID: "long", SampleQuery(limit: 1)).first?.time == at(0))
+        #expect(try await store.samplePoints(jobID: "long", SampleQuery(from: at(7_000)), stepSeconds: 10).isEmpty)
+        await store.close()
+    }
+
     /// Nodes within a step in byte order on both backends (PostgreSQL groups in SQL, SQLite in
     /// the store), whatever the database's collation: capitals before small letters, UTF-8 last.
     @Test(arguments: TestBackend.available)
