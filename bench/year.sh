@@ -92,6 +92,8 @@ job_columns="id, user_name, name, state, partition_name, account, cluster, nodes
 # Ten samples a job, a minute apart from its start; one job of 10,000 samples, a second apart.
 samples_select="SELECT id, start_time_us + k * 60000000, (k * 37) % 6400, 1073741824 + k * 1048576, NULL, nodes FROM jobs, ks"
 big_select() { echo "SELECT 'big', $((now_us - 20000 * 1000000)) + CAST(n AS BIGINT) * 1000000, n % 6400, 1073741824, n % 100, 'cn1' FROM seq"; }
+# What the server's fold, a minute after the load, leaves of the counts by state it keeps.
+fold_sql="DELETE FROM job_state_deltas; INSERT INTO job_state_deltas (state, delta) SELECT state, COUNT(*) FROM jobs GROUP BY state"
 running_sql="UPDATE jobs SET state = 'running', end_time_us = NULL, exit_code = NULL, last_sample_us = $now_us, last_cpu_usage = 640, last_memory_bytes = 2147483648, last_sample_node = nodes WHERE id IN (SELECT id FROM jobs ORDER BY submit_time_us DESC LIMIT 10000)"
 
 measure() { # label, base url, sql command (reads SQL on stdin), jobs
@@ -153,6 +155,7 @@ INSERT INTO job_nodes (job_id, node) VALUES ('big', 'cn1');
 CREATE TEMP TABLE seq AS SELECT generate_series(0, 9999) n;
 INSERT INTO samples (job_id, time_us, cpu_usage, memory_bytes, gpu_usage, node) $(big_select);
 $running_sql;
+$fold_sql;
 VACUUM ANALYZE;
 SQL
 echo "postgres generate-seconds $(($(date +%s) - started))" >>"$work/results"
@@ -183,6 +186,7 @@ INSERT INTO job_nodes (job_id, node) VALUES ('big', 'cn1');
 CREATE TEMP TABLE seq AS WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < 9999) SELECT n FROM g;
 INSERT INTO samples (job_id, time_us, cpu_usage, memory_bytes, gpu_usage, node) $(big_select);
 $running_sql;
+$fold_sql;
 COMMIT;
 ANALYZE;
 SQL

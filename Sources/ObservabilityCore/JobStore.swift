@@ -63,6 +63,10 @@ public protocol JobStore: Sendable {
     /// How many jobs are in each state; states without jobs count zero.
     func jobCountsByState() async throws -> [JobState: Int]
 
+    /// Compacts what the store keeps to count jobs by state without reading every job; the
+    /// server calls it every minute, so that a count reads about a minute of changes.
+    func foldJobStateCounts() async throws
+
     /// How many jobs were ever created; deleting jobs does not lower it.
     func jobsCreatedTotal() async throws -> Int
 

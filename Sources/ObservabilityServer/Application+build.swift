@@ -65,6 +65,7 @@ public func buildApplication(
         application.addServices(CertificateReloadService(certificate: certificate, logger: logger))
     }
     application.addServices(RetentionService(store: store, retentionDays: configuration.retentionDays, logger: logger))
+    application.addServices(JobStateCountFolding(store: store, logger: logger))
     application.addServices(
         SpoolReplayService(
             spool: EventSpool(directory: configuration.spoolDirectory, trustedOwners: SpoolOwners.trustedByService()),

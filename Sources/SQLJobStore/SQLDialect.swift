@@ -1,3 +1,5 @@
+public import ObservabilityCore
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -28,6 +30,10 @@ public protocol SQLDialect: Sendable {
     /// partitions) and returns how many samples they held; what is left older than `cutoff`
     /// is deleted row by row with ``deleteOldSamplesChunk``.
     func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int
+    /// Folds rows of `job_state_deltas` into one a state, in a write transaction, at most
+    /// `limit` of them where the database locks every writer out meanwhile; returns whether
+    /// rows are left to fold.
+    func foldJobStateCounts(atMost limit: Int, on connection: any SQLConnection) throws(SQLError) -> Bool
     /// Whether the database groups a job's samples into steps itself. PostgreSQL does it in
     /// SQL; SQLite would sort every sample first (`GROUP BY` on a computed step), so for it
     /// the store folds the samples, read in index order, into steps.
@@ -43,6 +49,30 @@ extension SQLDialect {
     public func prepareSampleStorage(now: Date, on connection: any SQLConnection) throws(SQLError) {}
 
     public func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int { 0 }
+
+    /// SQLite has one writer at a time: no row can arrive between reading the oldest rows
+    /// and deleting them. Their sums go in as new rows, after every row left, so each call
+    /// takes at least twice as many rows as there are states and leaves fewer behind.
+    public func foldJobStateCounts(atMost limit: Int, on connection: any SQLConnection) throws(SQLError) -> Bool {
+        let chunk = max(limit, 2 * JobState.allCases.count)
+        let oldest = try connection.execute(
+            "SELECT MAX(rowid), COUNT(*) FROM (SELECT rowid FROM job_state_deltas ORDER BY rowid LIMIT $1)",
+            [.integer(Int64(chunk) + 1)]
+        ).rows.first
+        guard let oldest, let newest = try oldest.optionalInt64(0) else { return false }
+        let more = try oldest.int(1) > chunk
+        let through = more ? try rowid(after: chunk - 1, on: connection) : newest
+        try connection.execute(
+            "INSERT INTO job_state_deltas (state, delta) SELECT state, SUM(delta) FROM job_state_deltas WHERE rowid <= $1 GROUP BY state HAVING SUM(delta) <> 0",
+            [.integer(through)]
+        )
+        try connection.execute("DELETE FROM job_state_deltas WHERE rowid <= $1", [.integer(through)])
+        return more
+    }
+
+    private func rowid(after skipped: Int, on connection: any SQLConnection) throws(SQLError) -> Int64 {
+        try connection.execute("SELECT rowid FROM job_state_deltas ORDER BY rowid LIMIT 1 OFFSET $1", [.integer(Int64(skipped))]).rows[0].int64(0)
+    }
 
     public var groupsSampleSteps: Bool { false }
 

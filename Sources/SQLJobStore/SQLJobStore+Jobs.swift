@@ -77,23 +77,47 @@ extension SQLJobStore {
             "SELECT \(JobRow.selectList) FROM jobs\(pageWhere) ORDER BY submit_time_us DESC, id DESC LIMIT \(limitPlaceholder) OFFSET \(offsetPlaceholder)"
         let pageBinds = parameters.values
         let limit = page.limit
+        // Unfiltered or by state alone, the total is a sum of the kept counts.
+        let countedByState = filter.user == nil && filter.partition == nil && filter.node == nil && filter.since == nil && filter.until == nil
+        let state = filter.state
         return try await read { connection in
-            let total = try connection.execute(countSQL, filterBinds).rows.first?.int(0) ?? 0
+            let total: Int
+            if countedByState {
+                let counts = try Self.jobCountsByState(on: connection)
+                total = state.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+            } else {
+                total = try connection.execute(countSQL, filterBinds).rows.first?.int(0) ?? 0
+            }
             let jobs = limit == 0 ? [] : try connection.execute(pageSQL, pageBinds).rows.map { try JobRow.decode($0) }
             return JobListing(jobs: jobs, total: total)
         }
     }
 
+    /// From `job_state_deltas`, which triggers on `jobs` add to in the transaction of each
+    /// change (+1 to a new job's state, −1 and +1 when it changes, −1 when it is deleted) and
+    /// ``foldJobStateCounts()`` folds: a scrape of `/metrics` reads a row a state and a
+    /// change since the last fold, not every job of a year.
     public func jobCountsByState() async throws -> [JobState: Int] {
-        try await read { connection in
-            var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
-            for row in try connection.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").rows {
-                if let state = JobState(rawValue: try row.string(0)) {
-                    counts[state] = try row.int(1)
-                }
+        try await read { connection in try Self.jobCountsByState(on: connection) }
+    }
+
+    /// Folds `job_state_deltas` into a row a state, each transaction at most
+    /// ``foldChunk`` rows, so a writer waits for one chunk at most.
+    public func foldJobStateCounts() async throws {
+        let dialect = self.dialect
+        while try await write({ connection in try dialect.foldJobStateCounts(atMost: Self.foldChunk, on: connection) }) {}
+    }
+
+    static let foldChunk = 10_000
+
+    static func jobCountsByState(on connection: any SQLConnection) throws -> [JobState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
+        for row in try connection.execute("SELECT state, SUM(delta) FROM job_state_deltas GROUP BY state").rows {
+            if let state = JobState(rawValue: try row.string(0)) {
+                counts[state] = try row.int(1)
             }
-            return counts
         }
+        return counts
     }
 
     public func jobsCreatedTotal() async throws -> Int {

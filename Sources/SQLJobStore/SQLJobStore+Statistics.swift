@@ -6,10 +6,7 @@ extension SQLJobStore {
             SQLTime.value(window.since), SQLTime.value(window.until), SQLTime.value(window.now), .double(JobUsage.idleGPUThreshold),
         ]
         return try await read { connection in
-            var byState = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
-            for row in try connection.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").rows {
-                if let state = JobState(rawValue: try row.string(0)) { byState[state] = try row.int(1) }
-            }
+            let byState = try Self.jobCountsByState(on: connection)
             var active: [String?: PartitionActivity] = [:]
             for row in try connection.execute(
                 "SELECT partition_name, state, COUNT(*) FROM jobs WHERE state IN ('pending', 'running', 'suspended') GROUP BY partition_name, state"

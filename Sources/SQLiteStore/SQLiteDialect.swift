@@ -94,5 +94,26 @@ struct SQLiteDialect: SQLDialect {
             // Jobs that already have samples keep NULL: their reads stay unbounded.
             sql: "ALTER TABLE jobs ADD COLUMN first_sample_us INTEGER;"
         ),
+        SQLMigration(
+            version: 5,
+            description: "jobs counted by state as they change, so that counting them costs what the states do, not the jobs",
+            // See SQLJobStore.jobCountsByState: each change adds a row; they are folded every minute.
+            sql: """
+                CREATE TABLE job_state_deltas (
+                    state TEXT NOT NULL,
+                    delta INTEGER NOT NULL
+                );
+                INSERT INTO job_state_deltas (state, delta) SELECT state, COUNT(*) FROM jobs GROUP BY state;
+                CREATE TRIGGER jobs_count_inserted AFTER INSERT ON jobs BEGIN
+                    INSERT INTO job_state_deltas (state, delta) VALUES (NEW.state, 1);
+                END;
+                CREATE TRIGGER jobs_count_deleted AFTER DELETE ON jobs BEGIN
+                    INSERT INTO job_state_deltas (state, delta) VALUES (OLD.state, -1);
+                END;
+                CREATE TRIGGER jobs_count_state_changed AFTER UPDATE OF state ON jobs WHEN OLD.state IS NOT NEW.state BEGIN
+                    INSERT INTO job_state_deltas (state, delta) VALUES (OLD.state, -1), (NEW.state, 1);
+                END;
+                """
+        ),
     ]
 }

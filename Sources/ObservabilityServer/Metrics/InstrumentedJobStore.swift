@@ -62,6 +62,7 @@ struct InstrumentedJobStore: JobStore {
         try await measure("statistics") { try await base.statistics(over: window) }
     }
     func jobCountsByState() async throws -> [JobState: Int] { try await measure("jobCountsByState") { try await base.jobCountsByState() } }
+    func foldJobStateCounts() async throws { try await measure("foldJobStateCounts") { try await base.foldJobStateCounts() } }
     func jobsCreatedTotal() async throws -> Int { try await measure("jobsCreatedTotal") { try await base.jobsCreatedTotal() } }
     func deleteSamples(olderThan cutoff: Date) async throws -> Int {
         try await measure("deleteSamples") { try await base.deleteSamples(olderThan: cutoff) }
