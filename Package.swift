@@ -502,6 +502,7 @@ let package = Package(
             name: "ObservabilityServerTests",
             dependencies: [
                 "ObservabilityServer", "ObservabilityCore", "StorageBackends", "TestSupport", "MetricsExposition", "SQLJobStore", "EventTransport",
+                "ObservabilityAPI",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -103,7 +103,7 @@ public struct JobMetricsRenderer: Sendable {
             labels.beginBlock()
             for label in configuration.labels {
                 switch label {
-                case .jobID: labels.add("job_id", job.id)
+                case .jobID: labels.add("job_id", job.schedulerID)
                 case .user: labels.add("user", job.user)
                 case .state: labels.add("state", JobState.running.rawValue)
                 case .partition: labels.add("partition", job.partition ?? "")

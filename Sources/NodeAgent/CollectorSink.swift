@@ -12,21 +12,49 @@ public protocol CollectorSink: Sendable {
 /// poller has not recorded yet would make the whole batch fail).
 public struct StoreCollectorSink: CollectorSink {
     let store: any JobStore
+    let cluster: String?
 
-    public init(store: any JobStore) {
+    /// - Parameter cluster: the node's cluster, where several share the service; without it a
+    ///   job id that two clusters' running jobs share is left out.
+    public init(store: any JobStore, cluster: String? = nil) {
         self.store = store
+        self.cluster = cluster
     }
 
     public func deliver(samples: [MetricSample], totals: [JobUsageTotals]) async -> (stored: Int, dropped: Int) {
         do {
-            let running = Set(try await store.runningJobs().map(\.id))
-            let known = samples.filter { running.contains($0.jobID) }
+            let keys = Self.keys(of: try await store.runningJobs(), cluster: cluster)
+            let known = samples.compactMap { sample in
+                keys[sample.jobID].map { key in
+                    var sample = sample
+                    sample.jobID = key
+                    return sample
+                }
+            }
             if !known.isEmpty { try await store.appendSamples(known) }
-            let knownTotals = totals.filter { running.contains($0.jobID) }
+            let knownTotals = totals.compactMap { total in
+                keys[total.jobID].map { key in
+                    var total = total
+                    total.jobID = key
+                    return total
+                }
+            }
             if !knownTotals.isEmpty { try await store.recordUsage(knownTotals) }
             return (known.count, samples.count - known.count)
         } catch {
             return (0, samples.count)
         }
+    }
+
+    /// The store's key of each running job by the scheduler's id the node knows it by: of
+    /// `cluster`'s jobs where it is given, else of the jobs whose id no other running job has.
+    static func keys(of running: [RunningJob], cluster: String?) -> [String: String] {
+        var keys: [String: String] = [:]
+        var shared = Set<String>()
+        for job in running where cluster == nil || job.cluster == cluster {
+            if keys.updateValue(job.id, forKey: job.schedulerID) != nil { shared.insert(job.schedulerID) }
+        }
+        for id in shared { keys[id] = nil }
+        return keys
     }
 }

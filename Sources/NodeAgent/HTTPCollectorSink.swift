@@ -16,11 +16,16 @@ public actor HTTPCollectorSink: CollectorSink {
     let capacity: Int
     let interval: Duration
     let logger: Logger
+    /// `?cluster=…` on every path, where several clusters share the service; else empty.
+    let clusterQuery: String
     private var buffer: [MetricSample] = []
     private var failures = 0
     private var nextAttempt = ContinuousClock.now
 
-    public init(client: any HTTPPoster, capacity: Int, interval: Duration, logger: Logger) {
+    /// - Parameter cluster: the node's cluster (`CLUSTER_NAME`), where several clusters share
+    ///   the service and their job ids meet.
+    public init(client: any HTTPPoster, capacity: Int, interval: Duration, cluster: String? = nil, logger: Logger) {
+        self.clusterQuery = cluster.map { "?cluster=\(Self.queryEscaped($0))" } ?? ""
         self.client = client
         self.capacity = max(1, capacity)
         self.interval = interval
@@ -43,7 +48,7 @@ public actor HTTPCollectorSink: CollectorSink {
         var answered = Set<String>()
         defer { buffer.removeAll { answered.contains($0.jobID) } }
         for (jobID, jobSamples) in Dictionary(grouping: buffer, by: \.jobID).sorted(by: { $0.key < $1.key }) {
-            let path = "/v1/jobs/\(Self.escaped(jobID))/metrics"
+            let path = "/v1/jobs/\(Self.escaped(jobID))/metrics\(clusterQuery)"
             do throws(DeliveryError) {
                 let answer = try await client.send("POST", path, body: Self.samplesJSON(jobSamples), timeoutSeconds: timeout)
                 switch answer.status {
@@ -66,7 +71,12 @@ public actor HTTPCollectorSink: CollectorSink {
         }
         for total in totals {
             // Latest wins: a failed report is simply sent again next cycle.
-            _ = try? await client.send("PUT", "/v1/jobs/\(Self.escaped(total.jobID))/usage", body: Self.totalsJSON(total), timeoutSeconds: timeout)
+            _ = try? await client.send(
+                "PUT",
+                "/v1/jobs/\(Self.escaped(total.jobID))/usage\(clusterQuery)",
+                body: Self.totalsJSON(total),
+                timeoutSeconds: timeout
+            )
         }
         if failures > 0 { logger.notice("the service takes samples again", metadata: ["failedAttempts": "\(failures)"]) }
         failures = 0
@@ -89,6 +99,22 @@ public actor HTTPCollectorSink: CollectorSink {
 
     /// Job ids are printable ASCII without `/ ? # % \\ " '` and spaces (``JobLimits``): safe in
     /// a path as they are, except `[` and `]` of PBS array ids.
+    /// Everything but unreserved characters percent-encoded, byte by byte.
+    static func queryEscaped(_ value: String) -> String {
+        var escaped = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                escaped += byte < 0x10 ? "%0" : "%"
+                escaped += String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return escaped
+    }
+
     static func escaped(_ jobID: String) -> String {
         jobID.replacingOccurrences(of: "[", with: "%5B").replacingOccurrences(of: "]", with: "%5D")
     }

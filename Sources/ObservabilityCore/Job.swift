@@ -9,7 +9,9 @@ public import Foundation
 /// Times are UTC instants; stores keep them to the microsecond. Its name, partition, account,
 /// cluster and requested resources are its ``attributes``, read as `job.partition`.
 public struct Job: CarriesJobAttributes, Sendable, Hashable {
-    /// The scheduler's job id as a string: Slurm's `123`, an array task `120_2`, PBS's `42.server`.
+    /// The job's key in the store: the scheduler's id (Slurm's `123`, an array task `120_2`,
+    /// PBS's `42.server`), qualified by the cluster where one is known (``JobKey``). Interfaces
+    /// show ``schedulerID`` and the cluster.
     public var id: String
     public var user: String
     /// The allocated nodes, in allocation order, each at most once.
@@ -55,7 +57,7 @@ public struct Job: CarriesJobAttributes, Sendable, Hashable {
 extension Job {
     /// Checks every field against the limits in ``JobLimits``; throws the first violation.
     public func validate() throws(ValidationError) {
-        try JobLimits.validateJobID(id)
+        try JobLimits.validateJobID(schedulerID)
         try JobLimits.validateName(user, field: "user", maxBytes: JobLimits.maxUserBytes)
         try JobLimits.validateNodes(nodes)
         try attributes.validate()

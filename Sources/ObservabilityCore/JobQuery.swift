@@ -15,8 +15,19 @@ public struct JobFilter: Sendable, Hashable {
     public var since: Date?
     /// Jobs submitted at or before this instant.
     public var until: Date?
+    /// Jobs of this cluster, where several share the service.
+    public var cluster: String?
 
-    public init(state: JobState? = nil, user: String? = nil, node: String? = nil, partition: String? = nil, since: Date? = nil, until: Date? = nil) {
+    public init(
+        state: JobState? = nil,
+        user: String? = nil,
+        node: String? = nil,
+        partition: String? = nil,
+        since: Date? = nil,
+        until: Date? = nil,
+        cluster: String? = nil
+    ) {
+        self.cluster = cluster
         self.state = state
         self.user = user
         self.node = node

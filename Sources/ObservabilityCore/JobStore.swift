@@ -18,6 +18,11 @@ public protocol JobStore: Sendable {
     /// The job, or nil when there is none with this id.
     func job(id: String) async throws -> Job?
 
+    /// The key (``Job/id``) of the job the scheduler calls `id` on `cluster`, or on any cluster
+    /// when `cluster` is nil; nil when there is none. Throws ``StoreError/Code/ambiguous`` when
+    /// `cluster` is nil and several clusters have a job `id`. Every other method names jobs by key.
+    func jobKey(id: String, cluster: String?) async throws -> String?
+
     /// Applies a partial update, checking the state transition. Throws ``StoreError/Code/notFound``.
     func updateJob(id: String, _ update: JobUpdate, now: Date) async throws -> Job
 
@@ -85,6 +90,18 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    /// The job the scheduler calls `id` on `cluster` (any, when nil); see ``jobKey(id:cluster:)``.
+    public func job(id: String, cluster: String?) async throws -> Job? {
+        guard let key = try await jobKey(id: id, cluster: cluster) else { return nil }
+        return try await job(id: key)
+    }
+
+    /// ``jobKey(id:cluster:)``, throwing ``StoreError/Code/notFound`` when there is no such job.
+    public func existingJobKey(id: String, cluster: String?) async throws -> String {
+        guard let key = try await jobKey(id: id, cluster: cluster) else { throw StoreError.jobNotFound(id, cluster: cluster) }
+        return key
+    }
+
     /// Every running job with its newest sample; see ``reduceRunningJobs(into:_:)``.
     public func runningJobs() async throws -> [RunningJob] {
         try await reduceRunningJobs(into: []) { $0.append($1) }

@@ -13,7 +13,7 @@ public struct JobUsageTotals: Sendable, Hashable {
     }
 
     public func validate() throws(ValidationError) {
-        try JobLimits.validateJobID(jobID, field: "jobId")
+        try JobLimits.validateJobKey(jobID, field: "jobId")
         try JobLimits.validateName(node, field: "node", maxBytes: JobLimits.maxNameBytes)
         guard cpuSeconds.isFinite, cpuSeconds >= 0, cpuSeconds <= JobLimits.maxCPUSeconds else {
             throw ValidationError(

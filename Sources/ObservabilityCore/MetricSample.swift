@@ -29,7 +29,7 @@ public struct MetricSample: Sendable, Hashable {
     /// Checks the sample on its own, and CPU use against the job's allocation when it is known:
     /// more than 100 % per allocated CPU means the sample is wrong, not that the job is fast.
     public func validate(allocatedCPUs: Int?) throws(ValidationError) {
-        try JobLimits.validateJobID(jobID, field: "jobId")
+        try JobLimits.validateJobKey(jobID, field: "jobId")
         try JobLimits.validateTime(time, field: "timestamp")
         guard cpuUsage.isFinite else {
             throw ValidationError(.notFinite, field: "cpuUsage", "must be a finite number")

@@ -9,6 +9,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let notFound = Code("notFound")
         /// A job with this id exists already.
         public static let conflict = Code("conflict")
+        /// A job id names jobs of several clusters and no cluster was given to choose one.
+        public static let ambiguous = Code("ambiguous")
         /// The database cannot be reached or the connection broke. Retrying may succeed.
         public static let unavailable = Code("unavailable")
         /// The database is locked or a transaction lost a race. Retrying will likely succeed.
@@ -38,5 +40,18 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public static func jobNotFound(_ id: String) -> StoreError {
         StoreError(.notFound, "no job with id '\(id)'")
+    }
+
+    public static func jobNotFound(_ id: String, cluster: String?) -> StoreError {
+        guard let cluster else { return jobNotFound(id) }
+        return StoreError(.notFound, "no job with id '\(id)' on cluster '\(cluster)'")
+    }
+
+    /// Names the clusters, so that the caller can choose one with `cluster`.
+    public static func ambiguousJob(_ id: String, clusters: [String]) -> StoreError {
+        StoreError(
+            .ambiguous,
+            "job id '\(id)' names jobs of several clusters (\(clusters.joined(separator: ", "))): give the cluster to choose one"
+        )
     }
 }

@@ -21,6 +21,8 @@ public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let notFinite = Code("notFinite")
         /// A value is not one of an enumerated set (a state, a database type).
         public static let unknownValue = Code("unknownValue")
+        /// A value is not written as its type is (a time, an integer).
+        public static let malformed = Code("malformed")
         /// Two fields contradict each other (an end before a start).
         public static let inconsistent = Code("inconsistent")
         /// A list holds the same entry twice.

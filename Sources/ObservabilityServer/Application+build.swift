@@ -78,7 +78,7 @@ public func buildApplication(
     if configuration.collectorEnabled {
         application.addServices(
             CollectorService(
-                sink: StoreCollectorSink(store: store),
+                sink: StoreCollectorSink(store: store, cluster: configuration.clusterName),
                 processes: SlurmStepProcesses(slurm: slurm),
                 allocations: SlurmJobAllocations(slurm: slurm),
                 node: configuration.nodeName ?? (HostName.short() ?? "localhost"),
@@ -212,7 +212,12 @@ public func buildRouter(
     router.add(middleware: AuthMiddleware(configuration: auth))
     router.add(middleware: RequestBodyMiddleware())
     router.add(middleware: LocationHeaderMiddleware())
-    try handler.registerHandlers(on: router, configuration: APIConfiguration.runtime)
+    let listRoute = JobListRoute(handler: handler)
+    try handler.registerHandlers(
+        on: RoutesServedByHand(router: router, skipped: [RoutesServedByHand.key(JobListRoute.method, JobListRoute.path)]),
+        configuration: APIConfiguration.runtime
+    )
+    listRoute.register(on: router)
     MetricsController(store: store, configuration: jobMetrics, serviceMetrics: serviceMetrics, pollerRole: pollerRole).register(on: router)
     WebController(libraries: libraries).register(on: router)
     return router

@@ -72,7 +72,13 @@ public func runCollectorAgent(configuration: ServerConfiguration, logger: Logger
     let slurm = SlurmSession(configPath: configuration.slurmConfigPath)
     application.addServices(
         CollectorService(
-            sink: HTTPCollectorSink(client: client, capacity: configuration.collectorBufferSamples, interval: interval, logger: logger),
+            sink: HTTPCollectorSink(
+                client: client,
+                capacity: configuration.collectorBufferSamples,
+                interval: interval,
+                cluster: configuration.clusterName,
+                logger: logger
+            ),
             processes: SlurmStepProcesses(slurm: slurm),
             allocations: SlurmJobAllocations(slurm: slurm),
             node: node,

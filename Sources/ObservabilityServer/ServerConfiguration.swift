@@ -44,8 +44,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// `PBS_CONF_FILE`: the pbs.conf whose `PBS_EXEC` says where qstat is. Defaults to
     /// `/etc/pbs.conf`.
     public var pbsConfigFile: String?
-    /// `CLUSTER_NAME`: the cluster the PBS poller's jobs belong to, as the hooks' setting of
-    /// the same name; without it, each job's PBS server.
+    /// `CLUSTER_NAME`: this host's cluster, as the hooks' setting of the same name: the PBS
+    /// poller's jobs belong to it (without it, each job's PBS server), and the collector names
+    /// it with its samples, so that they reach the right job where several clusters share the
+    /// service and their job ids meet.
     public var clusterName: String?
     /// `HPC_OBS_SPOOL_DIR`: where this host's hooks spool events; the server replays them.
     /// Defaults to `/var/spool/hpc-obs`.

@@ -161,16 +161,18 @@ public final class PBSPoller: Service, Sendable {
     /// of this server's clusters; then those the last cycle listed live.
     private func vanishedJobs(listed: Set<String>, clusters: Set<String>) async throws -> [Job] {
         let (previous, reconciled) = memory.withLock { ($0.live, $0.hasReconciledWithStore) }
-        var candidates = previous.subtracting(listed)
+        var vanished: [Job] = []
+        var found = Set<String>()
         if !reconciled {
             let stored = try await reconciliation.liveJobs { job in
-                !listed.contains(job.id) && Self.isPBSJobID(job.id) && job.cluster.map(clusters.contains) == true
+                !listed.contains(job.schedulerID) && Self.isPBSJobID(job.schedulerID) && job.cluster.map(clusters.contains) == true
             }
-            candidates.formUnion(stored.map(\.id))
+            for job in stored where found.insert(job.id).inserted { vanished.append(job) }
         }
-        var vanished: [Job] = []
-        for id in candidates.sorted() {
-            if let job = try await store.job(id: id), !job.state.isTerminal { vanished.append(job) }
+        for id in previous.subtracting(listed).sorted() {
+            if let job = try await store.job(id: id, cluster: cluster), !job.state.isTerminal, found.insert(job.id).inserted {
+                vanished.append(job)
+            }
         }
         return vanished
     }

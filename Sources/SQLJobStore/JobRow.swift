@@ -6,7 +6,7 @@ enum JobRow {
     static let columns = [
         "id", "user_name", "name", "state", "partition_name", "account", "cluster", "nodes",
         "requested_cpus", "requested_memory_bytes", "requested_gpus", "exit_code",
-        "submit_time_us", "start_time_us", "end_time_us",
+        "submit_time_us", "start_time_us", "end_time_us", "scheduler_id",
     ]
     static let selectList = columns.joined(separator: ", ")
     /// `user_name = $2, …` for an `UPDATE … WHERE id = $1`.
@@ -26,10 +26,12 @@ enum JobRow {
             SQLValue(job.partition), SQLValue(job.account), SQLValue(job.cluster), .text(encodeNodes(job.nodes)),
             SQLValue(job.requestedCPUs), SQLValue(job.requestedMemoryBytes), SQLValue(job.requestedGPUs), SQLValue(job.exitCode),
             SQLTime.value(job.submitTime), SQLTime.value(job.startTime), SQLTime.value(job.endTime),
+            SQLValue(job.schedulerID == job.id ? nil : job.schedulerID),
         ]
     }
 
-    /// Decodes the columns of ``selectList`` starting at `offset`.
+    /// Decodes the columns of ``selectList`` starting at `offset`; `scheduler_id` is read back
+    /// from the key and cluster (``Job/schedulerID``), so the last column is not.
     static func decode(_ row: SQLRow, offset: Int = 0) throws(SQLError) -> Job {
         let stateText = try row.string(offset + 3)
         guard let state = JobState(rawValue: stateText) else {

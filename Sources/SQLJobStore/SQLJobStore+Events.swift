@@ -21,20 +21,26 @@ extension SQLJobStore {
             outcomes.reserveCapacity(events.count)
             var created = 0
             for (index, event) in events.enumerated() {
+                // Two clusters' job 123 are two jobs, and their hooks' event ids are alike too.
+                let cluster = event.attributes.cluster
+                let key =
+                    try Self.resolveKey(id: event.jobID, cluster: cluster, adoptingUnclustered: true, on: connection)
+                    ?? JobKey.make(schedulerID: event.jobID, cluster: cluster)
                 let recorded = try connection.execute(
                     "INSERT INTO applied_events (event_id, job_id, applied_us) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING",
-                    [.text(event.id), .text(event.jobID), appliedAt]
+                    [.text(JobKey.appliedEventID(event.id, cluster: cluster)), .text(key), appliedAt]
                 ).affectedRows
                 guard recorded > 0 else {
                     outcomes.append(.duplicate(eventID: event.id))
                     continue
                 }
-                let existing = try Self.loadJob(id: event.jobID, lockSuffix: lockSuffix, on: connection)
+                let existing = try Self.loadJob(id: key, lockSuffix: lockSuffix, on: connection)
                 let change = try ValidationError.naming(index, of: events.count) { () throws(ValidationError) in
                     try LifecycleTranslator.change(applying: event, to: existing)
                 }
                 switch change {
-                case .create(let job):
+                case .create(var job):
+                    job.id = key
                     let stored = Self.normalized(job)
                     do {
                         try Self.insert(stored, on: connection, counting: false)
@@ -53,7 +59,10 @@ extension SQLJobStore {
                     outcomes.append(.applied(change))
                 }
                 // After the job's row exists: the usage row refers to it.
-                if let usage = event.usageTotals { try Self.upsert(usage, on: connection) }
+                if var usage = event.usageTotals {
+                    usage.jobID = key
+                    try Self.upsert(usage, on: connection)
+                }
             }
             // One counter update for the batch, not one per job: a first poll creates thousands.
             try Self.countCreated(created, on: connection)

@@ -15,6 +15,13 @@ extension SQLJobStore {
         try job.validate()
         let stored = Self.normalized(job)
         return try await write { connection in
+            // Also under another key: one stored before clusters were told apart, say.
+            if try Self.resolveKey(id: stored.schedulerID, cluster: stored.cluster, adoptingUnclustered: false, on: connection) != nil {
+                throw StoreError(
+                    .conflict,
+                    "a job with id '\(stored.schedulerID)'\(stored.cluster.map { " on cluster '\($0)'" } ?? "") exists already"
+                )
+            }
             try Self.insert(stored, on: connection)
             return stored
         }
@@ -55,6 +62,7 @@ extension SQLJobStore {
         if let state = filter.state { conditions.append("state = \(parameters.add(.text(state.rawValue)))") }
         if let user = filter.user { conditions.append("user_name = \(parameters.add(.text(user)))") }
         if let partition = filter.partition { conditions.append("partition_name = \(parameters.add(.text(partition)))") }
+        if let cluster = filter.cluster { conditions.append("cluster = \(parameters.add(.text(cluster)))") }
         if let node = filter.node {
             conditions.append("id IN (SELECT job_id FROM job_nodes WHERE node = \(parameters.add(.text(node))))")
         }
@@ -78,7 +86,8 @@ extension SQLJobStore {
         let pageBinds = parameters.values
         let limit = page.limit
         // Unfiltered or by state alone, the total is a sum of the kept counts.
-        let countedByState = filter.user == nil && filter.partition == nil && filter.node == nil && filter.since == nil && filter.until == nil
+        let countedByState =
+            filter.user == nil && filter.partition == nil && filter.node == nil && filter.since == nil && filter.until == nil && filter.cluster == nil
         let state = filter.state
         return try await read { connection in
             let total: Int

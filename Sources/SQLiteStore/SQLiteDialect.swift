@@ -115,5 +115,15 @@ struct SQLiteDialect: SQLDialect {
                 END;
                 """
         ),
+        SQLMigration(
+            version: 6,
+            description: "jobs of several clusters: the scheduler's id of jobs keyed cluster/id, and listings by cluster",
+            // Jobs stored before keep their key and NULL here (their key is the scheduler's id).
+            sql: """
+                ALTER TABLE jobs ADD COLUMN scheduler_id TEXT;
+                CREATE INDEX jobs_scheduler_id ON jobs (scheduler_id) WHERE scheduler_id IS NOT NULL;
+                CREATE INDEX jobs_cluster_submit ON jobs (cluster, submit_time_us DESC, id DESC);
+                """
+        ),
     ]
 }

@@ -71,17 +71,18 @@ public struct StoreReconciliation: Sendable {
         guard !vanished.isEmpty else { return }
         logger.warning(
             "closing jobs \(source) no longer lists, whose end was never seen",
-            metadata: ["count": "\(vanished.count)", "first": "\(vanished[0].id)"]
+            metadata: ["count": "\(vanished.count)", "first": "\(vanished[0].schedulerID)"]
         )
         try await apply(
             vanished.map { job in
                 LifecycleEvent(
-                    id: "\(prefix):\(job.id):vanished:\(Int64(now.timeIntervalSince1970))",
-                    jobID: job.id,
+                    id: "\(prefix):\(job.schedulerID):vanished:\(Int64(now.timeIntervalSince1970))",
+                    jobID: job.schedulerID,
                     kind: .ended,
                     time: now,
                     user: job.user,
-                    finalState: .failed
+                    finalState: .failed,
+                    attributes: JobAttributes(cluster: job.cluster)
                 )
             }
         )

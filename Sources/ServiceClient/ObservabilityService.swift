@@ -113,8 +113,9 @@ public struct ObservabilityService: Sendable {
         }
     }
 
-    public func job(id: String) async throws(ServiceError) -> Components.Schemas.Job {
-        let output = try await call { try await client.getJob(path: .init(jobId: id)) }
+    /// - Parameter cluster: where several clusters share the service and more than one has a job `id`.
+    public func job(id: String, cluster: String? = nil) async throws(ServiceError) -> Components.Schemas.Job {
+        let output = try await call { try await client.getJob(path: .init(jobId: id), query: .init(cluster: cluster)) }
         return try decoded { try output.ok.body.json }
     }
 
@@ -123,8 +124,10 @@ public struct ObservabilityService: Sendable {
         return try decoded { try output.ok.body.json }
     }
 
-    public func metrics(jobID: String, step: Int?, limit: Int?) async throws(ServiceError) -> Components.Schemas.MetricList {
-        let output = try await call { try await client.getJobMetrics(path: .init(jobId: jobID), query: .init(limit: limit, step: step)) }
+    public func metrics(jobID: String, cluster: String? = nil, step: Int?, limit: Int?) async throws(ServiceError) -> Components.Schemas.MetricList {
+        let output = try await call {
+            try await client.getJobMetrics(path: .init(jobId: jobID), query: .init(cluster: cluster, limit: limit, step: step))
+        }
         return try decoded { try output.ok.body.json }
     }
 

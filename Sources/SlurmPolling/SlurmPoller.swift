@@ -161,7 +161,7 @@ public final class SlurmPoller: Service, Sendable {
             for record in changed {
                 for id in SlurmJobMapper.jobIDs(for: record) { seen.insert(id) }
             }
-            let cluster = cycle.reconcilesWithStore ? try await source.clusterName() : nil
+            let cluster = try await source.clusterName()
             let vanished = try await vanishedJobs(seen: seen, withStore: cycle.reconcilesWithStore, cluster: cluster)
             try await close(vanished, at: now)
         }
@@ -225,11 +225,15 @@ public final class SlurmPoller: Service, Sendable {
         var vanished: [Job] = []
         var found = Set<String>()
         if withStore, let cluster {
-            let live = try await reconciliation.liveJobs { job in job.cluster == cluster && !seen.contains(job.id) && Self.isSlurmJobID(job.id) }
+            let live = try await reconciliation.liveJobs { job in
+                job.cluster == cluster && !seen.contains(job.schedulerID) && Self.isSlurmJobID(job.schedulerID)
+            }
             for job in live where found.insert(job.id).inserted { vanished.append(job) }
         }
-        for id in state.vanished(seen: seen) where !found.contains(id) {
-            if let job = try await store.job(id: id), !job.state.isTerminal { vanished.append(job) }
+        for id in state.vanished(seen: seen) {
+            if let job = try await store.job(id: id, cluster: cluster), !job.state.isTerminal, found.insert(job.id).inserted {
+                vanished.append(job)
+            }
         }
         return vanished
     }

@@ -15,6 +15,9 @@ struct JobCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The job's id, as the scheduler gave it (1234, 1234_7 for an array task).", valueName: "id"))
     var id: String
 
+    @Option(help: "The job's cluster, where several clusters share the service and more than one has a job with this id.")
+    var cluster: String?
+
     @Flag(help: "Print the service's document for the job (GET /v1/jobs/{id}) instead.")
     var json = false
 
@@ -31,7 +34,7 @@ struct JobCommand: AsyncParsableCommand {
         let text = try await service.withService { service in
             let job: Components.Schemas.Job
             do {
-                job = try await service.job(id: id)
+                job = try await service.job(id: id, cluster: cluster)
             } catch ServiceError.notFound {
                 throw CommandFailure(
                     .unknownJob,
@@ -43,7 +46,7 @@ struct JobCommand: AsyncParsableCommand {
             if job.startTime != nil {
                 let query = JobReport.metricsQuery(for: job, style: style)
                 // The report stands without its sparklines: a failure here costs only them.
-                metrics = try? await service.metrics(jobID: id, step: query.step, limit: query.limit)
+                metrics = try? await service.metrics(jobID: id, cluster: job.cluster, step: query.step, limit: query.limit)
             }
             return JobReport(job: job, metrics: metrics).render(style: style)
         }
@@ -69,6 +72,9 @@ struct JobsCommand: AsyncParsableCommand {
 
     @Option(help: "Only jobs that ran on this node.")
     var node: String?
+
+    @Option(help: "Only jobs of this cluster, where several share the service.")
+    var cluster: String?
 
     @Option(
         help: ArgumentHelp("Only jobs active at or after this time: 2026-12-01T08:00:00Z, 2026-12-01, now, or 90m, 12h, 7d back.", valueName: "time"),
@@ -105,6 +111,7 @@ struct JobsCommand: AsyncParsableCommand {
             user: user,
             node: node,
             partition: partition,
+            cluster: cluster,
             since: since,
             until: until,
             limit: limit,

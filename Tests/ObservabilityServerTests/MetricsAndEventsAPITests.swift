@@ -210,3 +210,72 @@ struct DemoDataTests {
         await store.close()
     }
 }
+
+/// Two clusters' job 123 through the API: events, reads, samples, lists and `/metrics`.
+@Suite("Jobs of several clusters through the API")
+struct ClusterAPITests {
+    static func prolog(_ cluster: String, at time: String) -> String {
+        """
+        {"eventId": "slurm:123:prolog:n1", "jobId": "123", "kind": "started", "time": "\(time)", "user": "alice", \
+        "nodes": ["n1"], "cluster": "\(cluster)"}
+        """
+    }
+
+    @Test(arguments: TestBackend.available)
+    func theSameJobIdOnTwoClustersIsTwoJobsAddressedByCluster(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            let alpha = try await client.send(.post, "/v1/events", json: Self.prolog("alpha", at: "2026-11-29T08:00:00Z"))
+            let beta = try await client.send(.post, "/v1/events", json: Self.prolog("beta", at: "2026-11-29T08:05:00Z"))
+            #expect((alpha.json["results"] as? [[String: Any]])?.first?["outcome"] as? String == "created")
+            #expect((beta.json["results"] as? [[String: Any]])?.first?["outcome"] as? String == "created")
+            #expect((beta.json["results"] as? [[String: Any]])?.first?["jobId"] as? String == "123")
+
+            // The id alone names two jobs: 409, naming the clusters and the parameter.
+            let ambiguous = try await client.send(.get, "/v1/jobs/123").expectProblem(.conflict, field: "cluster")
+            #expect((ambiguous["detail"] as? String)?.contains("alpha, beta") == true)
+
+            let epilog = """
+                {"eventId": "slurm:123:epilog", "jobId": "123", "kind": "ended", "time": "2026-11-29T09:00:00Z", "user": "alice", \
+                "exitCode": 3, "cluster": "beta"}
+                """
+            _ = try await client.send(.post, "/v1/events", json: epilog)
+            let alphaJob = try await client.send(.get, "/v1/jobs/123?cluster=alpha")
+            #expect(alphaJob.status == .ok && alphaJob.json["id"] as? String == "123" && alphaJob.json["cluster"] as? String == "alpha")
+            #expect(alphaJob.json["state"] as? String == "running")
+            #expect(try await client.send(.get, "/v1/jobs/123?cluster=beta").json["state"] as? String == "failed")
+            try await client.send(.get, "/v1/jobs/123?cluster=gamma").expectProblem(.notFound)
+            try await client.send(.get, "/v1/jobs/123?cluster=a%20b").expectProblem(.badRequest)
+
+            let recorded = try await client.send(.post, "/v1/jobs/123/metrics?cluster=alpha", json: #"{"cpuUsage": 12.5, "memoryUsageMb": 10}"#)
+            #expect(recorded.status == .created && recorded.json["jobId"] as? String == "123")
+            try await client.send(.post, "/v1/jobs/123/metrics", json: #"{"cpuUsage": 1, "memoryUsageMb": 1}"#).expectProblem(.conflict)
+            let alphaSamples = try await client.send(.get, "/v1/jobs/123/metrics?cluster=alpha")
+            #expect((alphaSamples.json["samples"] as? [[String: Any]])?.map { $0["cpuUsage"] as? Double } == [12.5])
+            #expect(try await client.send(.get, "/v1/jobs/123/metrics?cluster=beta").json["count"] as? Int == 0)
+
+            let listed = try await client.send(.get, "/v1/jobs?cluster=beta")
+            #expect(listed.json["total"] as? Int == 1)
+            #expect((listed.json["jobs"] as? [[String: Any]])?.map { $0["cluster"] as? String } == ["beta"])
+            #expect(try await client.send(.get, "/v1/jobs").json["total"] as? Int == 2)
+
+            let exposition = String(buffer: try await client.send(.get, "/metrics").body)
+            #expect(exposition.contains(#"job_id="123""#) && exposition.contains(#"cluster="alpha""#))
+            #expect(!exposition.contains("alpha/123"))
+
+            #expect(try await client.send(.delete, "/v1/jobs/123?cluster=beta").status == .noContent)
+            #expect(try await client.send(.get, "/v1/jobs/123").json["cluster"] as? String == "alpha")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aJobCreatedWithAClusterIsFoundByItsIdAndItsLocationNamesTheCluster(backend: TestBackend) async throws {
+        try await withAPI(backend) { client, _ in
+            let created = try await client.send(.post, "/v1/jobs", json: #"{"id": "77", "user": "ann", "cluster": "hpc&1"}"#)
+            #expect(created.status == .created && created.json["id"] as? String == "77")
+            #expect(created.headers[.location] == "/v1/jobs/77?cluster=hpc%261")
+            #expect(try await client.send(.get, "/v1/jobs/77").json["cluster"] as? String == "hpc&1")
+            #expect(try await client.send(.get, "/v1/jobs/77?cluster=hpc%261").status == .ok)
+            try await client.send(.post, "/v1/jobs", json: #"{"id": "77", "user": "ann", "cluster": "hpc&1"}"#).expectProblem(.conflict)
+        }
+    }
+}

@@ -58,15 +58,15 @@ struct PBSPollerTests {
 
         qstat.hold(.snapshot("qstat-ftx-F-json-mixed.json"))
         try await poller.pollOnce()
-        #expect(try await store.job(id: "21.vm")?.state == .pending)
-        #expect(try await store.job(id: "22.vm")?.state == .pending)
-        #expect(try await store.job(id: "20[1].vm")?.state == .running)
-        #expect(try await store.job(id: "20[].vm") == nil)
+        #expect(try await store.job(id: "21.vm", cluster: nil)?.state == .pending)
+        #expect(try await store.job(id: "22.vm", cluster: nil)?.state == .pending)
+        #expect(try await store.job(id: "20[1].vm", cluster: nil)?.state == .running)
+        #expect(try await store.job(id: "20[].vm", cluster: nil) == nil)
 
         for moment in Self.moments.dropFirst(2) {
             qstat.hold(.snapshot(moment == "early" ? "qstat-fx-F-json-early.json" : "qstat-ftx-F-json-\(moment).json"))
             try await poller.pollOnce()
-            if moment == "rerun" { #expect(try await store.job(id: "24.vm")?.state == .running) }
+            if moment == "rerun" { #expect(try await store.job(id: "24.vm", cluster: nil)?.state == .running) }
         }
         let expected: [String: (JobState, Int?)] = [
             "15.vm": (.completed, 0), "16.vm": (.failed, 3), "17.vm": (.timeout, -29), "18.vm": (.cancelled, 143), "19.vm": (.completed, 0),
@@ -74,14 +74,14 @@ struct PBSPollerTests {
             "22.vm": (.completed, 0), "23.vm": (.cancelled, nil), "24.vm": (.completed, 0),
         ]
         for (id, (state, exitCode)) in expected {
-            let job = try #require(try await store.job(id: id), "\(id)")
+            let job = try #require(try await store.job(id: id, cluster: nil), "\(id)")
             #expect(job.state == state && job.exitCode == exitCode, "\(id): \(job.state) \(String(describing: job.exitCode))")
             #expect(job.cluster == "vm" && job.user == "pbsuser")
         }
         let listed = try await store.listJobs(JobFilter(), page: try JobPage(limit: 100, offset: 0))
         #expect(listed.total == expected.count)
         // The queue wait is kept: 21 was submitted at 23:42:39 and started when CPUs were free.
-        let waited = try #require(try await store.job(id: "21.vm"))
+        let waited = try #require(try await store.job(id: "21.vm", cluster: nil))
         #expect(waited.submitTime == RFC3339.parse("2026-12-01T23:42:39Z"))
         #expect(try #require(waited.startTime) > waited.submitTime)
         #expect(try metrics.expectGauge("hpc_obs_pbs_up").lastValue == 1)
@@ -107,16 +107,16 @@ struct PBSPollerTests {
         let poller = PBSPoller(store: store, interval: .seconds(30), source: qstat, metricsFactory: TestMetrics(), logger: Self.quietLogger)
         qstat.hold(.snapshot("qstat-ftx-F-json-mixed.json"))
         try await poller.pollOnce()
-        let lost = try #require(try await store.job(id: "9.vm"))
+        let lost = try #require(try await store.job(id: "9.vm", cluster: nil))
         #expect(lost.state == .failed && lost.exitCode == nil)
-        #expect(try await store.job(id: "10.other")?.state == .running)
-        #expect(try await store.job(id: "notebook")?.state == .running)
+        #expect(try await store.job(id: "10.other", cluster: nil)?.state == .running)
+        #expect(try await store.job(id: "notebook", cluster: nil)?.state == .running)
 
         // Later cycles close what the previous one listed live and this one does not.
         qstat.hold(.snapshot("qstat-f-F-json-early.json"))
         try await poller.pollOnce()
-        #expect(try await store.job(id: "19.vm")?.state == .failed)
-        #expect(try await store.job(id: "15.vm")?.state == .completed)
+        #expect(try await store.job(id: "19.vm", cluster: nil)?.state == .failed)
+        #expect(try await store.job(id: "15.vm", cluster: nil)?.state == .completed)
         await store.close()
     }
 
@@ -131,7 +131,7 @@ struct PBSPollerTests {
         let poller = PBSPoller(store: scratch.store, interval: .seconds(30), source: qstat, metricsFactory: TestMetrics(), logger: Self.quietLogger)
         qstat.hold(.snapshot("qstat-f-F-json-finished.json"))
         try await poller.pollOnce()
-        #expect(try await scratch.store.job(id: "5.vm")?.state == .failed)
+        #expect(try await scratch.store.job(id: "5.vm", cluster: nil)?.state == .failed)
         await scratch.store.close()
     }
 
@@ -161,7 +161,7 @@ struct PBSPollerTests {
         let second = await clock.nextSleep()
         #expect(second.offset == .seconds(90))
         #expect(try metrics.expectGauge("hpc_obs_pbs_up").lastValue == 1)
-        #expect(try await scratch.store.job(id: "19.vm")?.state == .running)
+        #expect(try await scratch.store.job(id: "19.vm", cluster: nil)?.state == .running)
         running.cancel()
         _ = try? await running.value
         await scratch.store.close()

@@ -68,9 +68,9 @@ struct SlurmPollerTests {
         let poller = Self.poller(scratch.store, source, metrics: metrics)
         source.hold([Self.job(1, .pending), Self.job(2, .running)])
         try await poller.pollOnce()
-        #expect(try await scratch.store.job(id: "1")?.state == .pending)
-        #expect(try await scratch.store.job(id: "2")?.state == .running)
-        #expect(try await scratch.store.job(id: "2")?.nodes == ["cn01", "cn02"])
+        #expect(try await scratch.store.job(id: "1", cluster: nil)?.state == .pending)
+        #expect(try await scratch.store.job(id: "2", cluster: nil)?.state == .running)
+        #expect(try await scratch.store.job(id: "2", cluster: nil)?.nodes == ["cn01", "cn02"])
         let applied = try metrics.expectCounter("hpc_obs_slurm_poll_events_total").totalValue
 
         // Nothing moved: slurmctld answers "unchanged" and nothing is applied.
@@ -80,7 +80,7 @@ struct SlurmPollerTests {
         // One job ends; the other's unchanged record is only named, not applied again.
         source.hold([Self.job(1, .pending), Self.job(2, .complete)])
         try await poller.pollOnce()
-        #expect(try await scratch.store.job(id: "2")?.state == .completed)
+        #expect(try await scratch.store.job(id: "2", cluster: nil)?.state == .completed)
         #expect(try metrics.expectCounter("hpc_obs_slurm_poll_events_total").totalValue == applied + 1)
         #expect(try metrics.expectGauge("hpc_obs_slurm_jobs").lastValue == 2)
         await scratch.store.close()
@@ -96,9 +96,9 @@ struct SlurmPollerTests {
         // Job 3's epilog was lost and slurmctld forgot it (MinJobAge).
         source.hold([Self.job(4, .running)])
         try await poller.pollOnce()
-        let closed = try #require(try await scratch.store.job(id: "3"))
+        let closed = try #require(try await scratch.store.job(id: "3", cluster: nil))
         #expect(closed.state == .failed && closed.exitCode == nil)
-        #expect(try await scratch.store.job(id: "4")?.state == .running)
+        #expect(try await scratch.store.job(id: "4", cluster: nil)?.state == .running)
         await scratch.store.close()
     }
 
@@ -125,9 +125,9 @@ struct SlurmPollerTests {
         )
         source.hold([])
         try await Self.poller(scratch.store, source).pollOnce()
-        #expect(try await scratch.store.job(id: "7")?.state == .failed)
-        #expect(try await scratch.store.job(id: "8")?.state == .running)
-        #expect(try await scratch.store.job(id: "notebook-1")?.state == .running)
+        #expect(try await scratch.store.job(id: "7", cluster: nil)?.state == .failed)
+        #expect(try await scratch.store.job(id: "8", cluster: nil)?.state == .running)
+        #expect(try await scratch.store.job(id: "notebook-1", cluster: nil)?.state == .running)
         await scratch.store.close()
     }
 
@@ -136,7 +136,7 @@ struct SlurmPollerTests {
         let source = RecordedJobSource()
         source.hold([Self.job(9, .pending, name: "odd\tname")])
         try await Self.poller(scratch.store, source).pollOnce()
-        let job = try #require(try await scratch.store.job(id: "9"))
+        let job = try #require(try await scratch.store.job(id: "9", cluster: nil))
         #expect(job.state == .pending && job.name == nil && job.partition == "gpu")
         await scratch.store.close()
     }
@@ -167,7 +167,7 @@ struct SlurmPollerTests {
             #expect(pauses == [.seconds(60), .seconds(120), .seconds(240), .seconds(300), .seconds(300), .seconds(30)])
             #expect(try metrics.expectCounter("hpc_obs_slurm_poll_failures_total").totalValue == 5)
             #expect(try metrics.expectGauge("hpc_obs_slurm_up").lastValue == 1)
-            #expect(try await scratch.store.job(id: "11")?.state == .running)
+            #expect(try await scratch.store.job(id: "11", cluster: nil)?.state == .running)
             group.cancelAll()
         }
         await scratch.store.close()
@@ -210,7 +210,7 @@ struct SlurmPollerTests {
             #expect(seen.map(\.loads) == [0, 1, 1, 1, 2], "a standby asks slurmctld nothing; a new lead loads everything")
             #expect(seen.map(\.leader) == [0, 1, 1, 0, 1])
             #expect(seen.map(\.role) == [.standby, .leader, .leader, .standby, .leader])
-            #expect(try await scratch.store.job(id: "11")?.state == .running)
+            #expect(try await scratch.store.job(id: "11", cluster: nil)?.state == .running)
             group.cancelAll()
         }
         #expect(role.role == .off)

@@ -9,7 +9,7 @@ extension Components.Schemas.Job {
     /// (a list).
     init(_ job: Job, now: Date, summary: JobSummary? = nil, notes: [JobNote]? = nil, verdicts: [JobNote]? = nil) {
         self.init(
-            id: job.id,
+            id: job.schedulerID,
             user: job.user,
             nodes: job.nodes,
             state: Components.Schemas.JobState(job.state),
@@ -264,7 +264,7 @@ extension Components.Schemas.EventResult {
                 case .update: .updated
                 case .unchanged: .unchanged
                 }
-            self.init(eventId: eventID, outcome: kind, jobId: change.job.id, state: Components.Schemas.JobState(change.job.state))
+            self.init(eventId: eventID, outcome: kind, jobId: change.job.schedulerID, state: Components.Schemas.JobState(change.job.state))
         }
     }
 }

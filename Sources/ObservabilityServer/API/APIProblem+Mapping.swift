@@ -33,6 +33,8 @@ extension APIProblem {
             self = .notFound(error.message)
         case .conflict:
             self = APIProblem(status: .conflict, kind: "conflict", detail: error.message, field: "id")
+        case .ambiguous:
+            self = APIProblem(status: .conflict, kind: "conflict", detail: error.message, field: "cluster")
         case .busy, .unavailable, .closed:
             // The store's own message names hosts and users: it goes to the log (5xx are
             // logged by ProblemMiddleware), not to whoever asked.

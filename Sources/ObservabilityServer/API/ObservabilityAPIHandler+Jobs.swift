@@ -16,6 +16,7 @@ extension ObservabilityAPIHandler {
             if let user = query.user { try JobLimits.validateName(user, field: "user", maxBytes: JobLimits.maxUserBytes) }
             if let node = query.node { try JobLimits.validateName(node, field: "node") }
             if let partition = query.partition { try JobLimits.validateName(partition, field: "partition") }
+            if let cluster = query.cluster { try JobLimits.validateName(cluster, field: "cluster") }
             if let since = query.since { try JobLimits.validateTime(since, field: "since") }
             if let until = query.until { try JobLimits.validateTime(until, field: "until") }
         }
@@ -25,7 +26,8 @@ extension ObservabilityAPIHandler {
             node: query.node,
             partition: query.partition,
             since: query.since,
-            until: query.until
+            until: query.until,
+            cluster: query.cluster
         )
         let listing = try await store.listJobs(filter, page: page)
         let usage = try await store.usage(jobIDs: listing.jobs.map(\.id))
@@ -57,20 +59,21 @@ extension ObservabilityAPIHandler {
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
         let now = self.now()
-        let created = try await store.createJob(try Job(creating: body, now: now))
+        var job = try Job(creating: body, now: now)
+        job.id = JobKey.make(schedulerID: job.id, cluster: job.cluster)
+        let created = try await store.createJob(job)
         return .created(
             .init(
-                headers: .init(
-                    location: "/v1/jobs/\(created.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? created.id)"
-                ),
+                headers: .init(location: Self.location(of: created)),
                 body: .json(Components.Schemas.Job(created, now: now))
             )
         )
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
-        guard let job = try await store.job(id: input.path.jobId) else {
-            throw StoreError.jobNotFound(input.path.jobId)
+        let key = try await jobKey(input.path.jobId, cluster: input.query.cluster)
+        guard let job = try await store.job(id: key) else {
+            throw StoreError.jobNotFound(input.path.jobId, cluster: input.query.cluster)
         }
         let now = self.now()
         let summary = JobSummary(job: job, usage: try await store.usage(jobID: job.id), now: now)
@@ -81,12 +84,32 @@ extension ObservabilityAPIHandler {
     func updateJob(_ input: Operations.UpdateJob.Input) async throws -> Operations.UpdateJob.Output {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
         let now = self.now()
-        let updated = try await store.updateJob(id: input.path.jobId, try JobUpdate(body), now: now)
+        let update = try JobUpdate(body)
+        let key = try await jobKey(input.path.jobId, cluster: input.query.cluster)
+        let updated = try await store.updateJob(id: key, update, now: now)
         return .ok(.init(body: .json(Components.Schemas.Job(updated, now: now))))
     }
 
     func deleteJob(_ input: Operations.DeleteJob.Input) async throws -> Operations.DeleteJob.Output {
-        try await store.deleteJob(id: input.path.jobId)
+        try await store.deleteJob(id: try await jobKey(input.path.jobId, cluster: input.query.cluster))
         return .noContent(.init())
+    }
+
+    /// The store's key of the job a path names, with `?cluster=` where several clusters have
+    /// the id; a 404 or a 409 naming the clusters otherwise.
+    func jobKey(_ id: String, cluster: String?) async throws -> String {
+        if let cluster {
+            try APIProblem.parsingQuery { () throws(ValidationError) in try JobLimits.validateName(cluster, field: "cluster") }
+        }
+        return try await store.existingJobKey(id: id, cluster: cluster)
+    }
+
+    /// `/v1/jobs/4242`, and `?cluster=` where the job has one, so that the URL stays the job's
+    /// when another cluster records a job 4242 too.
+    static func location(of job: Job) -> String {
+        let id = job.schedulerID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? job.schedulerID
+        guard let cluster = job.cluster else { return "/v1/jobs/\(id)" }
+        return
+            "/v1/jobs/\(id)?cluster=\(cluster.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "=", "#"])) ?? cluster)"
     }
 }

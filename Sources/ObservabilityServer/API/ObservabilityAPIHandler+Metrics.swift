@@ -13,6 +13,7 @@ extension ObservabilityAPIHandler {
                 order: input.query.order == .desc ? .newestFirst : .oldestFirst
             )
         }
+        let key = try await jobKey(input.path.jobId, cluster: input.query.cluster)
         let samples: [Components.Schemas.MetricSample]
         if let step = input.query.step {
             let seconds = try APIProblem.parsingQuery { () throws(ValidationError) in
@@ -22,16 +23,15 @@ extension ObservabilityAPIHandler {
                 try SamplePoint.validateStep(seconds)
                 return seconds
             }
-            samples = try await store.samplePoints(jobID: input.path.jobId, query, stepSeconds: seconds).map(Components.Schemas.MetricSample.init)
+            samples = try await store.samplePoints(jobID: key, query, stepSeconds: seconds).map(Components.Schemas.MetricSample.init)
         } else {
-            samples = try await store.samples(jobID: input.path.jobId, query).map(Components.Schemas.MetricSample.init)
+            samples = try await store.samples(jobID: key, query).map(Components.Schemas.MetricSample.init)
         }
         return .ok(.init(body: .json(.init(jobId: input.path.jobId, count: Int64(samples.count), samples: samples))))
     }
 
     func recordJobMetrics(_ input: Operations.RecordJobMetrics.Input) async throws -> Operations.RecordJobMetrics.Output {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
-        let jobID = input.path.jobId
         let now = self.now()
         let inputs: [Components.Schemas.MetricSampleInput]
         switch body {
@@ -40,6 +40,7 @@ extension ObservabilityAPIHandler {
         case .case2(let batch):
             inputs = try APIProblem.batch(batch, max: SampleQuery.maxLimit, noun: "sample")
         }
+        let jobID = try await jobKey(input.path.jobId, cluster: input.query.cluster)
         var samples: [MetricSample] = []
         samples.reserveCapacity(inputs.count)
         for (index, sampleInput) in inputs.enumerated() {
@@ -51,14 +52,15 @@ extension ObservabilityAPIHandler {
         }
         try await store.appendSamples(samples)
         metrics.samplesIngested.increment(by: Int64(samples.count))
-        return .created(.init(body: .json(.init(jobId: jobID, accepted: Int64(samples.count)))))
+        return .created(.init(body: .json(.init(jobId: input.path.jobId, accepted: Int64(samples.count)))))
     }
 
     func recordJobUsage(_ input: Operations.RecordJobUsage.Input) async throws -> Operations.RecordJobUsage.Output {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
+        let jobID = try await jobKey(input.path.jobId, cluster: input.query.cluster)
         try await store.recordUsage([
             JobUsageTotals(
-                jobID: input.path.jobId,
+                jobID: jobID,
                 node: body.node,
                 cpuSeconds: body.cpuSeconds,
                 peakMemoryBytes: try MemorySize.bytes(fromMiB: body.peakMemoryMb, field: "peakMemoryMb")

@@ -32,6 +32,9 @@ struct InstrumentedJobStore: JobStore {
 
     func createJob(_ job: Job) async throws -> Job { try await measure("createJob") { try await base.createJob(job) } }
     func job(id: String) async throws -> Job? { try await measure("getJob") { try await base.job(id: id) } }
+    func jobKey(id: String, cluster: String?) async throws -> String? {
+        try await measure("resolveJob") { try await base.jobKey(id: id, cluster: cluster) }
+    }
     func updateJob(id: String, _ update: JobUpdate, now: Date) async throws -> Job {
         try await measure("updateJob") { try await base.updateJob(id: id, update, now: now) }
     }

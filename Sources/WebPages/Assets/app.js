@@ -90,8 +90,13 @@ function link(href, ...children) {
   return el('a', { href, 'data-nav': true }, ...children);
 }
 
-function jobLink(id) {
-  return link('/jobs/' + encodeURIComponent(id), id);
+// `?cluster=` names the job where several clusters share the service and a job id repeats.
+function clusterQuery(cluster, separator = '?') {
+  return cluster ? separator + 'cluster=' + encodeURIComponent(cluster) : '';
+}
+
+function jobLink(job) {
+  return link('/jobs/' + encodeURIComponent(job.id) + clusterQuery(job.cluster), job.id);
 }
 
 function panel(title, ...children) {
@@ -281,7 +286,7 @@ async function overview() {
 
 // ---- Jobs ---------------------------------------------------------------------------------
 
-const FILTERS = ['state', 'user', 'partition', 'node', 'since', 'until'];
+const FILTERS = ['state', 'user', 'partition', 'node', 'cluster', 'since', 'until'];
 
 async function jobsPage() {
   const params = new URLSearchParams(location.search);
@@ -314,6 +319,7 @@ async function jobsPage() {
     text('user', 'User', 'alice'),
     text('partition', 'Partition', 'gpu'),
     text('node', 'Node', 'cn001'),
+    text('cluster', 'Cluster', 'hpc1'),
     when('since', 'Active since'),
     when('until', 'Submitted by'),
     el('button', { type: 'submit' }, 'Apply'),
@@ -346,7 +352,7 @@ async function jobsPage() {
     return el(
       'tr',
       { 'data-job': job.id },
-      cell(jobLink(job.id)),
+      cell(jobLink(job)),
       cell(job.name || '–'),
       cell(job.user),
       cell(job.partition || '–'),
@@ -406,7 +412,7 @@ function page(offset) {
 // ---- One job ------------------------------------------------------------------------------
 
 async function jobPage(id) {
-  const job = await api('/v1/jobs/' + encodeURIComponent(id));
+  const job = await api('/v1/jobs/' + encodeURIComponent(id) + clusterQuery(new URLSearchParams(location.search).get('cluster')));
   const summary = job.summary;
   const facts = [
     ['User', job.user], ['Account', job.account], ['Partition', job.partition], ['Cluster', job.cluster],
@@ -459,7 +465,7 @@ async function drawCharts(job, from, to) {
   const start = from || new Date(job.startTime);
   const end = to || (job.endTime ? new Date(job.endTime) : new Date());
   const step = stepFor((end - start) / 1000, job.nodes.length);
-  const url = `/v1/jobs/${encodeURIComponent(job.id)}/metrics?step=${step}&limit=10000&from=${start.toISOString()}&to=${end.toISOString()}`;
+  const url = `/v1/jobs/${encodeURIComponent(job.id)}/metrics?step=${step}&limit=10000&from=${start.toISOString()}&to=${end.toISOString()}${clusterQuery(job.cluster, '&')}`;
   const metrics = await api(url);
   hpcObs.metricsURL = url;
   hpcObs.metricsCount = metrics.count;

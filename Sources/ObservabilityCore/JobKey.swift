@@ -1,0 +1,37 @@
+/// How the store tells two clusters' job `123` apart while every interface names a job by the
+/// scheduler's id and, where it matters, its cluster.
+///
+/// A job's ``Job/id`` is its key in the store: the scheduler's id for a job whose cluster is
+/// not known, `cluster/id` for one whose cluster is. Job ids cannot hold `/`, so a key is never
+/// mistaken for a scheduler's id. Jobs stored before clusters were told apart keep the
+/// scheduler's id as their key whatever their cluster, which is why the id is read back with
+/// ``schedulerID(of:cluster:)`` rather than by splitting the key.
+public enum JobKey {
+    /// The key a new job gets.
+    public static func make(schedulerID: String, cluster: String?) -> String {
+        cluster.map { "\($0)/\(schedulerID)" } ?? schedulerID
+    }
+
+    /// The scheduler's id of the job stored under `key`.
+    public static func schedulerID(of key: String, cluster: String?) -> String {
+        guard let cluster, key.utf8.count > cluster.utf8.count + 1, key.hasPrefix(cluster + "/") else { return key }
+        return String(key.utf8.dropFirst(cluster.utf8.count + 1))!
+    }
+
+    /// The id under which an event of `cluster` is remembered as applied: two clusters' hooks
+    /// give the same occurrence ids to their own jobs with the same number. A space separates
+    /// them because neither a cluster name nor an event id may hold one.
+    public static func appliedEventID(_ eventID: String, cluster: String?) -> String {
+        cluster.map { "\($0) \(eventID)" } ?? eventID
+    }
+}
+
+extension Job {
+    /// The scheduler's id (`123`, `120_2`, `42.server`): what users, the API and `/metrics` call the job.
+    public var schedulerID: String { JobKey.schedulerID(of: id, cluster: attributes.cluster) }
+}
+
+extension RunningJob {
+    /// The scheduler's id; see ``Job/schedulerID``.
+    public var schedulerID: String { JobKey.schedulerID(of: id, cluster: cluster) }
+}
