@@ -63,6 +63,19 @@ struct HTTPCollectorSinkTests {
         #expect(service.requests == ["POST /v1/jobs/1/metrics", "POST /v1/jobs/1/metrics", "PUT /v1/jobs/1/usage"])
     }
 
+    /// Where several clusters share the service, the node's cluster chooses the job among those
+    /// with the same id, escaped so that a name with `&` or `%` stays one value.
+    @Test func theNodesClusterGoesWithEveryRequest() async {
+        let service = ScriptedService()
+        let sink = HTTPCollectorSink(client: service, capacity: 100, interval: .milliseconds(1), cluster: "beta&1%", logger: Logger(label: "test"))
+        let delivered = await sink.deliver(
+            samples: samples("7", 1),
+            totals: [JobUsageTotals(jobID: "7", node: "n1", cpuSeconds: 1, peakMemoryBytes: 1)]
+        )
+        #expect(delivered.stored == 1)
+        #expect(service.requests == ["POST /v1/jobs/7/metrics?cluster=beta%261%25", "PUT /v1/jobs/7/usage?cluster=beta%261%25"])
+    }
+
     @Test func aFullBufferDropsTheOldestAndCountsThem() async {
         let service = ScriptedService()
         let sink = HTTPCollectorSink(client: service, capacity: 4, interval: .seconds(60), logger: Logger(label: "test"))
@@ -83,5 +96,23 @@ struct HTTPCollectorSinkTests {
         let outcome = await sink.deliver(samples: samples("unknown", 2) + samples("known", 3), totals: [])
         #expect(outcome.dropped == 2 && outcome.stored == 3)
         #expect(await sink.buffered == 0)
+    }
+}
+
+@Suite("Collector inside the server")
+struct StoreCollectorSinkKeyTests {
+    func running(_ key: String, cluster: String?) -> RunningJob {
+        RunningJob(id: key, user: "ann", partition: nil, cluster: cluster, startTime: nil, latestSample: nil)
+    }
+
+    /// The node knows its jobs by the scheduler's id; the store keys them by cluster too.
+    @Test func samplesFindTheirJobsKeyByTheSchedulersIdAndTheNodesCluster() {
+        let jobs = [
+            running("alpha/1", cluster: "alpha"), running("beta/1", cluster: "beta"), running("2", cluster: "alpha"),
+            running("beta/3", cluster: "beta"),
+        ]
+        #expect(StoreCollectorSink.keys(of: jobs, cluster: "alpha") == ["1": "alpha/1", "2": "2"])
+        // Without a cluster, an id two clusters' running jobs share is left out, not guessed.
+        #expect(StoreCollectorSink.keys(of: jobs, cluster: nil) == ["2": "2", "3": "beta/3"])
     }
 }

@@ -3,7 +3,8 @@
 #
 #   Tests/testbed/slurm.sh start DIR [--prolog PATH] [--epilog PATH]
 #                                    [--prolog-slurmctld PATH] [--epilog-slurmctld PATH]
-#                                    [--max-jobs N]       # prints: export SLURM_CONF=DIR/slurm.conf
+#                                    [--max-jobs N] [--cluster-name NAME]
+#                                    # prints: export SLURM_CONF=DIR/slurm.conf
 #   Tests/testbed/slurm.sh stop DIR
 #   Tests/testbed/slurm.sh stop-slurmctld DIR    # the controller alone, for outage tests
 #   Tests/testbed/slurm.sh start-slurmctld DIR   # back again, same slurm.conf and state
@@ -13,7 +14,9 @@
 # The cluster lives entirely in DIR: slurm.conf, state and spool directories, logs, pid files,
 # and its own munged (key, socket, seed, log and pid under DIR/munge), so it neither needs nor
 # disturbs a system munge or slurm. slurmctld and slurmd listen on free ports; the node is this
-# host (`hostname -s`, at 127.0.0.1) with its real CPU count, in one partition `debug`.
+# host (`hostname -s`, at 127.0.0.1) with its real CPU count, in one partition `debug`. Its
+# ClusterName is `hpcobs-test` unless --cluster-name says otherwise: two DIRs with different
+# names are two clusters on this host, each numbering its jobs from 1.
 # Run as root (SlurmUser=root; munged runs as the `munge` user). DIR is made world-traversable
 # (0755) so that munged and non-root Slurm clients can reach the munge socket inside it.
 # Hook scripts must be absolute paths, executable; slurmd and slurmctld run them as root with
@@ -26,7 +29,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-usage="usage: slurm.sh start DIR [--prolog PATH] [--epilog PATH] [--prolog-slurmctld PATH] [--epilog-slurmctld PATH] [--max-jobs N] | slurm.sh stop|stop-slurmctld|start-slurmctld|kill-slurmd|start-slurmd DIR"
+usage="usage: slurm.sh start DIR [--prolog PATH] [--epilog PATH] [--prolog-slurmctld PATH] [--epilog-slurmctld PATH] [--max-jobs N] [--cluster-name NAME] | slurm.sh stop|stop-slurmctld|start-slurmctld|kill-slurmd|start-slurmd DIR"
 action=${1:?$usage}
 dir=${2:?$usage}
 shift 2
@@ -101,7 +104,7 @@ process_tree() {
 
 case "$action" in
 start)
-    prolog="" epilog="" prolog_ctld="" epilog_ctld="" max_jobs=10000
+    prolog="" epilog="" prolog_ctld="" epilog_ctld="" max_jobs=10000 cluster_name=hpcobs-test
     while [ $# -gt 0 ]; do
         case "$1" in
         --prolog) prolog=${2:?$usage}; shift 2 ;;
@@ -109,10 +112,12 @@ start)
         --prolog-slurmctld) prolog_ctld=${2:?$usage}; shift 2 ;;
         --epilog-slurmctld) epilog_ctld=${2:?$usage}; shift 2 ;;
         --max-jobs) max_jobs=${2:?$usage}; shift 2 ;;
+        --cluster-name) cluster_name=${2:?$usage}; shift 2 ;;
         *) echo "slurm.sh: unknown option '$1'" >&2; echo "$usage" >&2; exit 2 ;;
         esac
     done
     case "$max_jobs" in '' | *[!0-9]*) fail "--max-jobs wants a number, not '$max_jobs'" ;; esac
+    case "$cluster_name" in '' | *[!a-z0-9_-]*) fail "--cluster-name wants lower-case letters, digits, - and _, not '$cluster_name'" ;; esac
     for hook in "$prolog" "$epilog" "$prolog_ctld" "$epilog_ctld"; do
         [ -z "$hook" ] && continue
         case "$hook" in /*) ;; *) fail "hook script '$hook' must be an absolute path" ;; esac
@@ -171,7 +176,7 @@ start)
     while [ "$slurmd_port" = "$ctld_port" ]; do slurmd_port=$(free_port); done
     {
         echo "# Written by Tests/testbed/slurm.sh; rewritten at every start."
-        echo "ClusterName=hpcobs-test"
+        echo "ClusterName=$cluster_name"
         echo "SlurmctldHost=$host(127.0.0.1)"
         echo "SlurmctldPort=$ctld_port"
         echo "SlurmdPort=$slurmd_port"

@@ -1,0 +1,36 @@
+import Foundation
+import ObservabilityCore
+import Testing
+
+@Suite("Job keys of several clusters")
+struct JobKeyTests {
+    @Test func aKeyGivesBackTheSchedulersIdWhateverTheClusterName() {
+        #expect(JobKey.make(schedulerID: "123", cluster: nil) == "123")
+        #expect(JobKey.make(schedulerID: "123", cluster: "alpha") == "alpha/123")
+        #expect(JobKey.schedulerID(of: "alpha/123", cluster: "alpha") == "123")
+        // Cluster names may hold a slash; job ids cannot, so the id is what follows the last.
+        #expect(JobKey.schedulerID(of: "site/a/120_2", cluster: "site/a") == "120_2")
+        // Jobs stored before clusters were told apart, or taken over: the key is the id.
+        #expect(JobKey.schedulerID(of: "123", cluster: "alpha") == "123")
+        #expect(JobKey.schedulerID(of: "alpha/", cluster: "alpha") == "alpha/")
+        #expect(JobKey.appliedEventID("slurm:1:prolog", cluster: "beta") == "beta slurm:1:prolog")
+        #expect(JobKey.appliedEventID("slurm:1:prolog", cluster: nil) == "slurm:1:prolog")
+    }
+
+    @Test func aKeyIsValidOnlyAsAClusterNameAndAJobId() throws {
+        try JobLimits.validateJobKey("123")
+        try JobLimits.validateJobKey("alpha/123")
+        try JobLimits.validateJobKey("site/a/123")
+        for bad in ["", "alpha/", "/123", "al pha/123", "alpha/12 3", "a,b/1"] {
+            #expect(throws: ValidationError.self, "\(bad)") { try JobLimits.validateJobKey(bad) }
+        }
+    }
+
+    @Test func aJobWhoseKeyIsNotItsClustersIsInvalid() {
+        var job = Job(id: "beta/1", user: "ann", attributes: JobAttributes(cluster: "alpha"), submitTime: .init(timeIntervalSince1970: 0))
+        #expect(throws: ValidationError.self) { try job.validate() }
+        job.attributes.cluster = "beta"
+        #expect(throws: Never.self) { try job.validate() }
+        #expect(job.schedulerID == "1")
+    }
+}
