@@ -26,18 +26,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-check() { # description expected command...
-    local description=$1 expected=$2 actual
-    shift 2
-    checks=$((checks + 1))
-    actual=$("$@" 2>&1 || true)
-    if [ "$actual" = "$expected" ]; then
-        echo "ok   [clusters] $description"
-    else
-        echo "FAIL [clusters] $description: got '$actual', expected '$expected'"
-        failures=$((failures + 1))
-    fi
-}
 
 port=$(free_port)
 base=http://127.0.0.1:$port
@@ -80,9 +68,9 @@ await() { # job_id field cluster expected
 await_check() { # description job_id field cluster expected
     checks=$((checks + 1))
     if await "$2" "$3" "$4" "$5"; then
-        echo "ok   [clusters] $1"
+        echo "ok   $1"
     else
-        echo "FAIL [clusters] $1: job $2 on ${4:-any cluster} has $3 '$(field "$2" "$3" "$4")', expected '$5'"
+        echo "FAIL $1: job $2 on ${4:-any cluster} has $3 '$(field "$2" "$3" "$4")', expected '$5'"
         failures=$((failures + 1))
     fi
 }
