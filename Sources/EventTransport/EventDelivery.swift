@@ -22,13 +22,14 @@ public enum DeliveryError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension DeliveryError {
-    /// Sorts an HTTP answer: 2xx delivered; 400, 413, 415 and 422 refuse the events for good;
-    /// anything else (401/403 a wrong token, 404 a wrong URL, 408, 429, 5xx) is fixed by an
-    /// admin or by time, so the events wait in the spool until then.
+    /// Sorts an HTTP answer: 2xx delivered; 400, 413, 415 and 422 refuse the events for good,
+    /// and so does 409 (an event without a cluster for a job id that several clusters have,
+    /// which no retry can place); anything else (401/403 a wrong token, 404 a wrong URL, 408,
+    /// 429, 5xx) is fixed by an admin or by time, so the events wait in the spool until then.
     public static func check(status: Int, url: String, response: String) throws(DeliveryError) {
         switch status {
         case 200..<300: return
-        case 400, 413, 415, 422: throw .rejected("\(url) answered \(status): \(response)")
+        case 400, 409, 413, 415, 422: throw .rejected("\(url) answered \(status): \(response)")
         default: throw .retryable("\(url) answered \(status): \(response)")
         }
     }

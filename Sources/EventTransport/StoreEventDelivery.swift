@@ -21,6 +21,8 @@ public struct StoreEventDelivery: EventDelivery {
             _ = try await store.apply(events)
         } catch let error as ValidationError {
             throw .rejected(error.description)
+        } catch let error as StoreError where error.code == .ambiguous {
+            throw .rejected(error.description)
         } catch {
             throw .retryable("the store: \(error)")
         }

@@ -26,20 +26,21 @@ public struct StoreReconciliation: Sendable {
     /// Events per store transaction, so that one never holds the store for long.
     public static let batchSize = 1_000
 
-    /// Applies in batches of ``batchSize``. A batch the store refuses for one event's values
-    /// (a name too long, …) is applied one by one, the refused logged and skipped, so one job
-    /// described oddly never blocks the rest. `applied` sees each batch once it is stored.
+    /// Applies in batches of ``batchSize``. A batch the store refuses for one event (a name
+    /// too long, a job id several clusters have and no cluster to choose) is applied one by
+    /// one, the refused logged and skipped, so one job described oddly never blocks the rest.
+    /// `applied` sees each batch once it is stored.
     public func apply(_ events: [LifecycleEvent], applied: ([LifecycleEvent]) -> Void = { _ in }) async throws {
         var start = 0
         while start < events.count {
             let batch = Array(events[start..<min(start + Self.batchSize, events.count)])
             do {
                 _ = try await store.apply(batch)
-            } catch is ValidationError {
+            } catch let error where Self.refusesOneEvent(error) {
                 for event in batch {
                     do {
                         _ = try await store.apply(event)
-                    } catch let error as ValidationError {
+                    } catch let error where Self.refusesOneEvent(error) {
                         logger.warning("skipping a job \(source) reported", metadata: ["jobId": "\(event.jobID)", "error": "\(error)"])
                     }
                 }
@@ -48,6 +49,11 @@ public struct StoreReconciliation: Sendable {
             metrics.applied(batch.count)
             start += batch.count
         }
+    }
+
+    /// Errors that one event of a batch causes, which retrying the batch would meet again.
+    static func refusesOneEvent(_ error: any Error) -> Bool {
+        error is ValidationError || (error as? StoreError)?.code == .ambiguous
     }
 
     /// The store's pending, running and suspended jobs that `isOurs`, page by page.

@@ -39,6 +39,8 @@ struct PlainHTTPClientTests {
         }
         #expect(check(200) == nil)
         #expect(check(422) == .rejected("u answered 422: r"))
+        // An event without a cluster for an id several clusters share: no retry can place it.
+        #expect(check(409) == .rejected("u answered 409: r"))
         #expect(check(401) == .retryable("u answered 401: r"))
         #expect(check(503) == .retryable("u answered 503: r"))
     }

@@ -131,6 +131,34 @@ struct SlurmPollerTests {
         await scratch.store.close()
     }
 
+    /// Two clusters number jobs alike: this poller's job 7 is its own, and when it vanishes
+    /// from slurmctld only it is closed, never the other cluster's job 7.
+    @Test(arguments: TestBackend.available)
+    func aJobNumberAnotherClusterHasTooStaysThatClustersJob(backend: TestBackend) async throws {
+        let scratch = try await backend.makeStore()
+        _ = try await scratch.store.apply(
+            LifecycleEvent(
+                id: "slurm:7:prolog",
+                jobID: "7",
+                kind: .started,
+                time: Self.start,
+                user: "bob",
+                attributes: JobAttributes(cluster: "other")
+            )
+        )
+        let source = RecordedJobSource(cluster: "hpc1")
+        let poller = Self.poller(scratch.store, source, fullLoadEvery: 1)
+        source.hold([Self.job(7, .running)])
+        try await poller.pollOnce()
+        #expect(try await scratch.store.job(id: "7", cluster: "hpc1")?.state == .running)
+        #expect(try await scratch.store.job(id: "7", cluster: "other")?.user == "bob")
+        source.hold([])
+        try await poller.pollOnce()
+        #expect(try await scratch.store.job(id: "7", cluster: "hpc1")?.state == .failed)
+        #expect(try await scratch.store.job(id: "7", cluster: "other")?.state == .running)
+        await scratch.store.close()
+    }
+
     @Test func aFieldTheStoreRefusesCostsThatFieldNotTheJob() async throws {
         let scratch = try await TestBackend.sqlite.makeStore()
         let source = RecordedJobSource()
