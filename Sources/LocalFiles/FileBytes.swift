@@ -6,11 +6,17 @@ import Glibc
 /// POSIX calls: no Foundation in a hook's start-up path, and files whose size the kernel
 /// reports as 0 (`/proc`, cgroupfs, /dev/null) read to their real end.
 public enum FileBytes {
-    /// The file's bytes, or nil when it cannot be opened or is larger than `limit`.
+    /// The file's bytes, or nil when it cannot be opened, is a FIFO or a socket, or is larger
+    /// than `limit`. Opening never blocks: a FIFO put where a settings or token file belongs
+    /// would otherwise hold a root hook until something wrote to it.
     public static func read(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return nil }
+        let kind = status.st_mode & S_IFMT
+        guard kind != S_IFIFO, kind != S_IFSOCK else { return nil }
         return read(descriptor: fd, limit: limit)
     }
 

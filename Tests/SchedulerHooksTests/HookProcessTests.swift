@@ -135,6 +135,18 @@ struct HookProcessTests {
         #expect(empty.status == 0)
     }
 
+    /// A FIFO where the settings file belongs is not read (opening it would wait for a writer):
+    /// the hook goes on without it, at once.
+    @Test func aFIFOInPlaceOfTheSettingsFileNeitherBlocksNorFailsTheHook() async throws {
+        let fifo = "\(scratch)/fifo.conf"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        var settings = environment(job: "13", ["HPC_OBS_URL": "http://127.0.0.1:1"])
+        settings["HPC_OBS_CONFIG"] = fifo
+        let result = try await BuiltExecutable.run("hpc-obs-prolog", environment: settings)
+        #expect(result.status == 0)
+        #expect(result.seconds < 2, "took \(result.seconds) s")
+    }
+
     @Test func anUnwritableSpoolLosesTheEventButNotTheJob() async throws {
         let settings = ["HPC_OBS_URL": "http://127.0.0.1:1", "HPC_OBS_SPOOL_DIR": "/proc/hpc-obs-no-spool"]
         let result = try await BuiltExecutable.run("hpc-obs-prolog", environment: environment(job: "31", settings))
