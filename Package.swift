@@ -340,7 +340,7 @@ let package = Package(
         // `hpc-obs doctor`'s checks of a host's setup; reads, never changes.
         .target(
             name: "SetupDoctor",
-            dependencies: ["LocalFiles", "SchedulerHooks", "EventTransport", "NodeCollector", "SlurmBridge", "ObservabilityCore"],
+            dependencies: ["LocalFiles", "SchedulerHooks", "EventTransport", "NodeCollector", "SlurmBridge", "ObservabilityCore", "JobReports"],
             swiftSettings: upcomingFeatures
         ),
         .executableTarget(

@@ -1,8 +1,10 @@
 /// Text from the service made safe for a terminal: job names, users and partitions come from
 /// whoever submitted the job, and an escape sequence in one must not reach the terminal
-/// (it could retitle the window, hide lines or worse). Control characters become `?`.
-enum Printable {
-    static func text(_ value: some StringProtocol) -> String {
+/// (it could retitle the window, hide lines or worse). Control characters, and the Unicode
+/// controls that reorder or break lines, become `?`. `hpc-obs doctor` prints paths and values
+/// from files anyone may have written through it too.
+public enum Printable {
+    public static func text(_ value: some StringProtocol) -> String {
         var result = ""
         result.unicodeScalars.reserveCapacity(value.unicodeScalars.count)
         for scalar in value.unicodeScalars {

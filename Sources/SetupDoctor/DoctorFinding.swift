@@ -1,4 +1,5 @@
 import Foundation
+import JobReports
 
 /// One thing `hpc-obs doctor` looked at, how it stands, and the one line that fixes it.
 public struct DoctorFinding: Sendable, Hashable {
@@ -42,9 +43,9 @@ public enum DoctorReport {
                 level = "\u{1B}[\(code)m\(level)\u{1B}[0m"
             }
             let subject = finding.subject.padding(toLength: subjectWidth, withPad: " ", startingAt: 0)
-            lines.append("\(level) \(subject)  \(printable(finding.detail))")
+            lines.append("\(level) \(subject)  \(Printable.text(finding.detail))")
             if let fix = finding.fix, finding.level != .ok {
-                lines.append(String(repeating: " ", count: 9 + subjectWidth + 2) + "fix: " + printable(fix))
+                lines.append(String(repeating: " ", count: 9 + subjectWidth + 2) + "fix: " + Printable.text(fix))
             }
         }
         let problems = findings.filter { $0.level == .problem }.count
@@ -56,12 +57,5 @@ public enum DoctorReport {
                 : "\(problems) problem\(problems == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")."
         )
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// Paths and values come from files anyone may have written: no control characters.
-    static func printable(_ text: String) -> String {
-        String(
-            String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) ? "?" : $0 })
-        )
     }
 }
