@@ -46,13 +46,15 @@ public struct StoreCollectorSink: CollectorSink {
         }
     }
 
-    /// The store's key of each running job by the scheduler's id the node knows it by: of
-    /// `cluster`'s jobs where it is given, else of the jobs whose id no other running job has.
+    /// How the store is to find each running job (`cluster/id`, ``JobStore/appendSamples(_:)``)
+    /// by the scheduler's id the node knows it by: of `cluster`'s jobs where it is given, else
+    /// of the jobs whose id no other running job has.
     static func keys(of running: [RunningJob], cluster: String?) -> [String: String] {
         var keys: [String: String] = [:]
         var shared = Set<String>()
         for job in running where cluster == nil || job.cluster == cluster {
-            if keys.updateValue(job.id, forKey: job.schedulerID) != nil { shared.insert(job.schedulerID) }
+            let reference = JobKey.make(schedulerID: job.schedulerID, cluster: job.cluster)
+            if keys.updateValue(reference, forKey: job.schedulerID) != nil { shared.insert(job.schedulerID) }
         }
         for id in shared { keys[id] = nil }
         return keys

@@ -33,7 +33,10 @@ public protocol JobStore: Sendable {
     func listJobs(_ filter: JobFilter, page: JobPage) async throws -> JobListing
 
     /// Appends samples, any number of jobs, in one transaction: all or none are stored.
-    /// Throws ``StoreError/Code/notFound`` when a sample names an unknown job.
+    /// A sample names its job by key, by `cluster/id`, or by the scheduler's id alone (found
+    /// inside the write, so that ingest costs no separate lookup). Throws
+    /// ``StoreError/Code/notFound`` when a sample names an unknown job,
+    /// ``StoreError/Code/ambiguous`` when an id alone names jobs of several clusters.
     func appendSamples(_ samples: [MetricSample]) async throws
 
     /// Samples of one job. Throws ``StoreError/Code/notFound`` for an unknown job.
@@ -53,8 +56,8 @@ public protocol JobStore: Sendable {
     ) async throws -> Accumulator
 
     /// Records what jobs used on a node over their lives (the collector's totals), replacing
-    /// an earlier report for the same job and node. All or none; throws
-    /// ``StoreError/Code/notFound`` when a job is unknown.
+    /// an earlier report for the same job and node; jobs are named as in ``appendSamples(_:)``.
+    /// All or none; throws ``StoreError/Code/notFound`` when a job is unknown.
     func recordUsage(_ totals: [JobUsageTotals]) async throws
 
     /// Every node's totals for each job and its GPU samples' idle count, for their summaries

@@ -39,32 +39,41 @@ extension SQLJobStore {
     /// all that pass go in together, with one lookup and one latest-sample update per job.
     static func appendInOneTransaction(_ requests: [[MetricSample]], transactions: TransactionRunner) async throws -> [Result<Void, any Error>] {
         try await transactions.write { connection in
-            let allocations = try allocatedCPUs(of: Set(requests.joined().map(\.jobID)), on: connection)
-            let results = requests.map { samples in check(samples, against: allocations) }
+            let jobs = try resolve(references: Set(requests.joined().map(\.jobID)), on: connection)
+            let results = requests.map { samples in check(samples, against: jobs) }
             var accepted: [MetricSample] = []
             for (samples, result) in zip(requests, results) {
-                if case .success = result { accepted.append(contentsOf: samples) }
+                guard case .success = result else { continue }
+                for var sample in samples {
+                    if case .success(let job) = jobs[sample.jobID] { sample.jobID = job.key }
+                    accepted.append(sample)
+                }
             }
             try insert(accepted, on: connection)
             return results
         }
     }
 
-    /// The allocated CPUs of each job that exists (nil when unknown); missing jobs are absent.
-    private static func allocatedCPUs(of jobIDs: Set<String>, on connection: any SQLConnection) throws -> [String: Int?] {
-        var allocations: [String: Int?] = [:]
-        for id in jobIDs.sorted() {
-            if let row = try connection.execute("SELECT requested_cpus FROM jobs WHERE id = $1", [.text(id)]).rows.first {
-                allocations[id] = .some(try row.optionalInt(0))
+    /// Each reference's job, or why there is none (unknown, or an id several clusters have).
+    private static func resolve(references: Set<String>, on connection: any SQLConnection) throws -> [String: Result<ResolvedJob, StoreError>] {
+        var jobs: [String: Result<ResolvedJob, StoreError>] = [:]
+        for reference in references.sorted() {
+            do {
+                jobs[reference] = .success(try resolve(reference: reference, on: connection))
+            } catch let error as StoreError where error.code == .notFound || error.code == .ambiguous {
+                jobs[reference] = .failure(error)
             }
         }
-        return allocations
+        return jobs
     }
 
-    private static func check(_ samples: [MetricSample], against allocations: [String: Int?]) -> Result<Void, any Error> {
+    private static func check(_ samples: [MetricSample], against jobs: [String: Result<ResolvedJob, StoreError>]) -> Result<Void, any Error> {
         for (index, sample) in samples.enumerated() {
-            guard let cpus = allocations[sample.jobID] else {
-                return .failure(StoreError.jobNotFound(sample.jobID))
+            let cpus: Int?
+            switch jobs[sample.jobID] {
+            case .success(let job): cpus = job.requestedCPUs
+            case .failure(let error): return .failure(error)
+            case nil: return .failure(StoreError.jobNotFound(sample.jobID))
             }
             if let cpus {
                 let checked = Result { () throws(ValidationError) in

@@ -9,12 +9,14 @@ extension SQLJobStore {
             }
         }
         try await write { connection in
-            for id in Set(totals.map(\.jobID)).sorted() {
-                guard try !connection.execute("SELECT 1 FROM jobs WHERE id = $1", [.text(id)]).rows.isEmpty else {
-                    throw StoreError.jobNotFound(id)
-                }
+            var keys: [String: String] = [:]
+            for reference in Set(totals.map(\.jobID)).sorted() {
+                keys[reference] = try Self.resolve(reference: reference, on: connection).key
             }
-            for total in totals { try Self.upsert(total, on: connection) }
+            for var total in totals {
+                total.jobID = keys[total.jobID] ?? total.jobID
+                try Self.upsert(total, on: connection)
+            }
         }
     }
 

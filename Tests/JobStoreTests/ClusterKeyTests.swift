@@ -76,6 +76,19 @@ struct ClusterKeyTests {
         #expect(try await store.job(id: "7", cluster: "beta")?.state == .running)
         #expect(try await store.job(id: "7", cluster: "alpha")?.state == .completed)
         await #expect(throws: StoreError.self) { try await store.job(id: "7", cluster: nil) }
+
+        // Samples and usage name their job as ingest knows it: cluster/id finds the job kept
+        // under the bare id too; the id alone, now ambiguous, is refused and stores nothing.
+        try await store.appendSamples([sample("alpha/7", 2, cpu: 30), sample("beta/7", 10, cpu: 60)])
+        #expect(try await store.samples(jobID: "7", try SampleQuery()).map(\.cpuUsage) == [30])
+        #expect(try await store.samples(jobID: "beta/7", try SampleQuery()).map(\.cpuUsage) == [60])
+        let ambiguous = await #expect(throws: StoreError.self) { try await store.appendSamples([sample("7", 3)]) }
+        #expect(ambiguous?.code == .ambiguous)
+        let unknown = await #expect(throws: StoreError.self) { try await store.appendSamples([sample("gamma/7", 3)]) }
+        #expect(unknown?.code == .notFound)
+        try await store.recordUsage([JobUsageTotals(jobID: "alpha/7", node: "node-1", cpuSeconds: 5, peakMemoryBytes: 1 << 20)])
+        #expect(try await store.usage(jobID: "7").nodes.map(\.cpuSeconds) == [5])
+        #expect(try await store.usage(jobID: "beta/7").nodes.isEmpty)
     }
 
     @Test(arguments: TestBackend.available)

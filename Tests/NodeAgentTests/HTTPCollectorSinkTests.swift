@@ -111,8 +111,9 @@ struct StoreCollectorSinkKeyTests {
             running("alpha/1", cluster: "alpha"), running("beta/1", cluster: "beta"), running("2", cluster: "alpha"),
             running("beta/3", cluster: "beta"),
         ]
-        #expect(StoreCollectorSink.keys(of: jobs, cluster: "alpha") == ["1": "alpha/1", "2": "2"])
+        // Job 2 was stored before clusters were told apart: the store finds it by cluster and id.
+        #expect(StoreCollectorSink.keys(of: jobs, cluster: "alpha") == ["1": "alpha/1", "2": "alpha/2"])
         // Without a cluster, an id two clusters' running jobs share is left out, not guessed.
-        #expect(StoreCollectorSink.keys(of: jobs, cluster: nil) == ["2": "2", "3": "beta/3"])
+        #expect(StoreCollectorSink.keys(of: jobs, cluster: nil) == ["2": "alpha/2", "3": "beta/3"])
     }
 }

@@ -104,6 +104,14 @@ extension ObservabilityAPIHandler {
         return try await store.existingJobKey(id: id, cluster: cluster)
     }
 
+    /// How a write of samples or usage names the job a path names: the store finds it inside
+    /// its write (``JobStore/appendSamples(_:)``), which saves ingest a lookup of its own.
+    func jobReference(_ id: String, cluster: String?) throws -> String {
+        guard let cluster else { return id }
+        try APIProblem.parsingQuery { () throws(ValidationError) in try JobLimits.validateName(cluster, field: "cluster") }
+        return JobKey.make(schedulerID: id, cluster: cluster)
+    }
+
     /// `/v1/jobs/4242`, and `?cluster=` where the job has one, so that the URL stays the job's
     /// when another cluster records a job 4242 too.
     static func location(of job: Job) -> String {

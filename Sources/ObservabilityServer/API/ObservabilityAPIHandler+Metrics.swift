@@ -40,7 +40,7 @@ extension ObservabilityAPIHandler {
         case .case2(let batch):
             inputs = try APIProblem.batch(batch, max: SampleQuery.maxLimit, noun: "sample")
         }
-        let jobID = try await jobKey(input.path.jobId, cluster: input.query.cluster)
+        let jobID = try jobReference(input.path.jobId, cluster: input.query.cluster)
         var samples: [MetricSample] = []
         samples.reserveCapacity(inputs.count)
         for (index, sampleInput) in inputs.enumerated() {
@@ -57,7 +57,7 @@ extension ObservabilityAPIHandler {
 
     func recordJobUsage(_ input: Operations.RecordJobUsage.Input) async throws -> Operations.RecordJobUsage.Output {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedMediaType }
-        let jobID = try await jobKey(input.path.jobId, cluster: input.query.cluster)
+        let jobID = try jobReference(input.path.jobId, cluster: input.query.cluster)
         try await store.recordUsage([
             JobUsageTotals(
                 jobID: jobID,
