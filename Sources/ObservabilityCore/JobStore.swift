@@ -32,6 +32,10 @@ public protocol JobStore: Sendable {
     /// One page of the jobs matching `filter`, and their total count.
     func listJobs(_ filter: JobFilter, page: JobPage) async throws -> JobListing
 
+    /// ``listJobs(_:page:)`` and the page's ``usage(jobIDs:)`` in one read: a table of jobs
+    /// with their summaries costs one trip to the store, not two.
+    func listJobsWithUsage(_ filter: JobFilter, page: JobPage) async throws -> (listing: JobListing, usage: [String: JobUsage])
+
     /// Appends samples, any number of jobs, in one transaction: all or none are stored.
     /// A sample names its job by key, by `cluster/id`, or by the scheduler's id alone (found
     /// inside the write, so that ingest costs no separate lookup). Throws

@@ -76,6 +76,15 @@ public enum RFC3339 {
     /// a time stored as `.456` is the binary fraction just below it, and must not come back as
     /// `.455`.
     public static func format(_ date: Date, fractionDigits: Int = 3) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        write(date, fractionDigits: fractionDigits, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``format(_:fractionDigits:)``'s text appended to `bytes`, for writers of JSON that put
+    /// thousands of times into one answer without a string for each.
+    public static func write(_ date: Date, fractionDigits: Int = 3, to bytes: inout [UInt8]) {
         let interval = date.timeIntervalSince1970
         let digits = min(max(fractionDigits, 1), 6)
         var scale: Int64 = 1
@@ -97,19 +106,38 @@ public enum RFC3339 {
             days -= 1
         }
         let (year, month, day) = civilFromDays(days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        text += pad(seconds / 3_600, 2) + ":" + pad(seconds % 3_600 / 60, 2) + ":" + pad(seconds % 60, 2)
-        return text + "." + pad(fraction, digits) + "Z"
+        pad(year, 4, then: "-", to: &bytes)
+        pad(month, 2, then: "-", to: &bytes)
+        pad(day, 2, then: "T", to: &bytes)
+        pad(seconds / 3_600, 2, then: ":", to: &bytes)
+        pad(seconds % 3_600 / 60, 2, then: ":", to: &bytes)
+        pad(seconds % 60, 2, then: ".", to: &bytes)
+        pad(fraction, digits, then: "Z", to: &bytes)
     }
 
     /// The UTC instants with four-digit years: 0000-01-01T00:00:00Z up to 10000-01-01.
     private static let earliestSecond = daysFromCivil(year: 0, month: 1, day: 1) * 86_400
     private static let endSecond = daysFromCivil(year: 10_000, month: 1, day: 1) * 86_400
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value.magnitude)
-        let padded = digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
-        return value < 0 ? "-" + padded : padded
+    /// `value` in decimal, zero-padded to `width` digits, after a `-` when negative; then `separator`.
+    private static func pad(_ value: Int64, _ width: Int, then separator: Unicode.Scalar, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        var count = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        if count < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        rest = magnitude
+        for index in stride(from: start + count - 1, through: start, by: -1) {
+            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        bytes.append(UInt8(ascii: separator))
     }
 
     private static func isLeap(_ year: Int) -> Bool {

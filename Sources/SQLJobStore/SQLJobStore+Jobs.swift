@@ -57,6 +57,14 @@ extension SQLJobStore {
     }
 
     public func listJobs(_ filter: JobFilter, page: JobPage) async throws -> JobListing {
+        try await listJobs(filter, page: page, withUsage: false).listing
+    }
+
+    public func listJobsWithUsage(_ filter: JobFilter, page: JobPage) async throws -> (listing: JobListing, usage: [String: JobUsage]) {
+        try await listJobs(filter, page: page, withUsage: true)
+    }
+
+    private func listJobs(_ filter: JobFilter, page: JobPage, withUsage: Bool) async throws -> (listing: JobListing, usage: [String: JobUsage]) {
         var conditions: [String] = []
         var parameters = SQLParameters()
         if let state = filter.state { conditions.append("state = \(parameters.add(.text(state.rawValue)))") }
@@ -98,7 +106,8 @@ extension SQLJobStore {
                 total = try connection.execute(countSQL, filterBinds).rows.first?.int(0) ?? 0
             }
             let jobs = limit == 0 ? [] : try connection.execute(pageSQL, pageBinds).rows.map { try JobRow.decode($0) }
-            return JobListing(jobs: jobs, total: total)
+            let usage = withUsage ? try Self.usage(of: jobs.map(\.id), on: connection) : [:]
+            return (JobListing(jobs: jobs, total: total), usage)
         }
     }
 

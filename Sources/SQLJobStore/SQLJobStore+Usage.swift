@@ -32,38 +32,41 @@ extension SQLJobStore {
     }
 
     public func usage(jobIDs: [String]) async throws -> [String: JobUsage] {
+        guard !jobIDs.isEmpty else { return [:] }
+        return try await read { connection in try Self.usage(of: jobIDs, on: connection) }
+    }
+
+    static func usage(of jobIDs: [String], on connection: any SQLConnection) throws -> [String: JobUsage] {
         let ids = Array(Set(jobIDs)).sorted()
         guard !ids.isEmpty else { return [:] }
-        return try await read { connection in
-            var nodes: [String: [JobUsageTotals]] = [:]
-            let (list, binds) = Self.idList(ids)
-            for row in try connection.execute(
-                "SELECT job_id, node, cpu_seconds, peak_memory_bytes FROM job_usage WHERE job_id IN (\(list)) ORDER BY job_id, node",
-                binds
-            ).rows {
-                let jobID = try row.string(0)
-                nodes[jobID, default: []].append(
-                    JobUsageTotals(jobID: jobID, node: try row.string(1), cpuSeconds: try row.double(2), peakMemoryBytes: try row.int64(3))
-                )
-            }
-            guard !nodes.isEmpty else { return [:] }
-            // One pass over each job's own samples, through the (job_id, time) index.
-            let (reported, reportedIDs) = Self.idList(nodes.keys.sorted())
-            let reportedBinds = reportedIDs + [.double(JobUsage.idleGPUThreshold)]
-            var usage = nodes.mapValues { JobUsage(nodes: $0) }
-            for row in try connection.execute(
-                """
-                SELECT job_id, COUNT(gpu_usage), COALESCE(SUM(CASE WHEN gpu_usage < $\(reportedBinds.count) THEN 1 ELSE 0 END), 0) \
-                FROM samples WHERE job_id IN (\(reported)) GROUP BY job_id
-                """,
-                reportedBinds
-            ).rows {
-                let jobID = try row.string(0)
-                usage[jobID]?.gpuSamples = try row.int(1)
-                usage[jobID]?.idleGPUSamples = try row.int(2)
-            }
-            return usage
+        var nodes: [String: [JobUsageTotals]] = [:]
+        let (list, binds) = Self.idList(ids)
+        for row in try connection.execute(
+            "SELECT job_id, node, cpu_seconds, peak_memory_bytes FROM job_usage WHERE job_id IN (\(list)) ORDER BY job_id, node",
+            binds
+        ).rows {
+            let jobID = try row.string(0)
+            nodes[jobID, default: []].append(
+                JobUsageTotals(jobID: jobID, node: try row.string(1), cpuSeconds: try row.double(2), peakMemoryBytes: try row.int64(3))
+            )
         }
+        guard !nodes.isEmpty else { return [:] }
+        // One pass over each job's own samples, through the (job_id, time) index.
+        let (reported, reportedIDs) = Self.idList(nodes.keys.sorted())
+        let reportedBinds = reportedIDs + [.double(JobUsage.idleGPUThreshold)]
+        var usage = nodes.mapValues { JobUsage(nodes: $0) }
+        for row in try connection.execute(
+            """
+            SELECT job_id, COUNT(gpu_usage), COALESCE(SUM(CASE WHEN gpu_usage < $\(reportedBinds.count) THEN 1 ELSE 0 END), 0) \
+            FROM samples WHERE job_id IN (\(reported)) GROUP BY job_id
+            """,
+            reportedBinds
+        ).rows {
+            let jobID = try row.string(0)
+            usage[jobID]?.gpuSamples = try row.int(1)
+            usage[jobID]?.idleGPUSamples = try row.int(2)
+        }
+        return usage
     }
 
     /// Placeholders and binds for `IN (…)` over `ids`, padded (with the last id again) to a

@@ -21,15 +21,19 @@ struct JSONWriter {
         var description: String { "\(key) is not a finite number" }
     }
 
-    private(set) var buffer: ByteBuffer
+    /// Written into an array and copied into a buffer once: a `ByteBuffer` checks its
+    /// storage's uniqueness on every write, which cost more than the writing.
+    private var bytes: [UInt8] = []
     /// One entry per open object or array: whether nothing has been written in it yet.
     private var opened: [Bool] = []
     private var afterKey = false
     private var lastKey: StaticString = ""
 
     init(capacity: Int) {
-        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        bytes.reserveCapacity(capacity)
     }
+
+    var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
     mutating func endObject() { close(UInt8(ascii: "}")) }
@@ -38,10 +42,10 @@ struct JSONWriter {
 
     mutating func key(_ name: StaticString) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeStaticString(name)
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeInteger(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         afterKey = true
         lastKey = name
     }
@@ -53,19 +57,21 @@ struct JSONWriter {
 
     mutating func integer(_ value: Int64) {
         separate()
-        buffer.writeString(String(value))
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     mutating func number(_ value: Double) throws(NotANumber) {
         guard value.isFinite else { throw NotANumber(key: "\(lastKey)") }
         separate()
-        buffer.writeString(value.description)
+        bytes.append(contentsOf: value.description.utf8)
     }
 
     /// The service's one time shape, as ``RFC3339/format(_:fractionDigits:)`` writes it.
     mutating func time(_ value: Date) {
         separate()
-        writeQuoted(RFC3339.format(value))
+        bytes.append(UInt8(ascii: "\""))
+        RFC3339.write(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// `"name": value` when the value is there; nothing when it is nil, as the generated
@@ -103,13 +109,13 @@ struct JSONWriter {
 
     private mutating func open(_ bracket: UInt8) {
         separate()
-        buffer.writeInteger(bracket)
+        bytes.append(bracket)
         opened.append(true)
     }
 
     private mutating func close(_ bracket: UInt8) {
         opened.removeLast()
-        buffer.writeInteger(bracket)
+        bytes.append(bracket)
     }
 
     /// The comma before a value or key that is not its container's first, none after a key.
@@ -122,39 +128,40 @@ struct JSONWriter {
         if isFirst {
             opened[opened.count - 1] = false
         } else {
-            buffer.writeInteger(UInt8(ascii: ","))
+            bytes.append(UInt8(ascii: ","))
         }
     }
 
     private mutating func writeQuoted(_ value: String) {
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
         if value.utf8.contains(where: Self.needsEscape) {
             for byte in value.utf8 { writeEscaped(byte) }
         } else {
-            buffer.writeString(value)
+            bytes.append(contentsOf: value.utf8)
         }
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     private mutating func writeEscaped(_ byte: UInt8) {
         switch byte {
-        case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
-        case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-        case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
-        case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
-        case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
-        case 0x08: buffer.writeStaticString("\\b")
-        case 0x0C: buffer.writeStaticString("\\f")
+        case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
+        case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
+        case UInt8(ascii: "\n"): bytes.append(contentsOf: #"\n"#.utf8)
+        case UInt8(ascii: "\r"): bytes.append(contentsOf: #"\r"#.utf8)
+        case UInt8(ascii: "\t"): bytes.append(contentsOf: #"\t"#.utf8)
+        case 0x08: bytes.append(contentsOf: #"\b"#.utf8)
+        case 0x0C: bytes.append(contentsOf: #"\f"#.utf8)
         case ..<0x20:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            buffer.writeStaticString("\\u00")
-            buffer.writeInteger(hex[Int(byte >> 4)])
-            buffer.writeInteger(hex[Int(byte & 0x0F)])
-        default: buffer.writeInteger(byte)
+            bytes.append(contentsOf: #"\u00"#.utf8)
+            bytes.append(Self.hexDigits[Int(byte >> 4)])
+            bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+        default: bytes.append(byte)
         }
     }
 }

@@ -29,8 +29,7 @@ extension ObservabilityAPIHandler {
             until: query.until,
             cluster: query.cluster
         )
-        let listing = try await store.listJobs(filter, page: page)
-        let usage = try await store.usage(jobIDs: listing.jobs.map(\.id))
+        let (listing, usage) = try await store.listJobsWithUsage(filter, page: page)
         let now = self.now()
         let jobs = listing.jobs.map { job in
             let summary = usage[job.id].flatMap { JobSummary(job: job, usage: $0, now: now) }

@@ -42,6 +42,9 @@ struct InstrumentedJobStore: JobStore {
     func listJobs(_ filter: JobFilter, page: JobPage) async throws -> JobListing {
         try await measure("listJobs") { try await base.listJobs(filter, page: page) }
     }
+    func listJobsWithUsage(_ filter: JobFilter, page: JobPage) async throws -> (listing: JobListing, usage: [String: JobUsage]) {
+        try await measure("listJobs") { try await base.listJobsWithUsage(filter, page: page) }
+    }
     func appendSamples(_ samples: [MetricSample]) async throws {
         try await measure("appendSamples") { try await base.appendSamples(samples) }
     }
