@@ -212,12 +212,18 @@ public func buildRouter(
     router.add(middleware: AuthMiddleware(configuration: auth))
     router.add(middleware: RequestBodyMiddleware())
     router.add(middleware: LocationHeaderMiddleware())
-    let listRoute = JobListRoute(handler: handler)
     try handler.registerHandlers(
-        on: RoutesServedByHand(router: router, skipped: [RoutesServedByHand.key(JobListRoute.method, JobListRoute.path)]),
+        on: RoutesServedByHand(
+            router: router,
+            skipped: [
+                RoutesServedByHand.key(JobListRoute.method, JobListRoute.path),
+                RoutesServedByHand.key(JobMetricsRoute.method, JobMetricsRoute.path),
+            ]
+        ),
         configuration: APIConfiguration.runtime
     )
-    listRoute.register(on: router)
+    JobListRoute(handler: handler).register(on: router)
+    JobMetricsRoute(handler: handler).register(on: router)
     MetricsController(store: store, configuration: jobMetrics, serviceMetrics: serviceMetrics, pollerRole: pollerRole).register(on: router)
     WebController(libraries: libraries).register(on: router)
     return router

@@ -111,11 +111,61 @@ struct JobListJSONTests {
         #expect(query.state == .running && query.limit == 5 && query.offset == 10 && query.since == RFC3339.parse("2026-11-29T08:00:00Z"))
     }
 
+    static let points = Components.Schemas.MetricList(
+        jobId: "42",
+        count: 3,
+        samples: [
+            .init(
+                timestamp: time(0),
+                cpuUsage: 12.5,
+                memoryUsageMb: 1_024,
+                gpuUsage: 99.25,
+                node: "gpu01",
+                cpuUsageMax: 97,
+                memoryUsageMaxMb: 2_048.5,
+                gpuUsageMax: 100,
+                samples: 60
+            ),
+            .init(timestamp: time(0), cpuUsage: 0, memoryUsageMb: 0.5, node: "gpu02", cpuUsageMax: 0, memoryUsageMaxMb: 0.5, samples: 1),
+            .init(timestamp: time(60.001), cpuUsage: 1e-9, memoryUsageMb: 3e12),
+        ]
+    )
+
+    /// Samples and points, like the job list: read back by the generated decoder as written,
+    /// and the same JSON as `JSONEncoder`'s.
+    @Test func samplesAndPointsSayWhatJSONEncoderSays() throws {
+        var writer = JSONWriter(capacity: 16)
+        try writer.write(Self.points)
+        let written = Data(writer.buffer.readableBytesView)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in try RFC3339DateTranscoder().decode(try decoder.singleValueContainer().decode(String.self))
+        }
+        #expect(try decoder.decode(Components.Schemas.MetricList.self, from: written) == Self.points)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(try RFC3339DateTranscoder().encode(date))
+        }
+        let mine = try JSONSerialization.jsonObject(with: written) as? NSDictionary
+        let theirs = try JSONSerialization.jsonObject(with: encoder.encode(Self.points)) as? NSDictionary
+        #expect(mine != nil && mine == theirs)
+    }
+
+    @Test func theMetricsQueryIsTypedOrRefusedNamingTheField() throws {
+        let query = try JobMetricsRoute.query("step=60&limit=10&order=desc&cluster=a%2Fb&from=2026-11-29T08:00:00Z")
+        #expect(query.step == 60 && query.limit == 10 && query.order == .desc && query.cluster == "a/b")
+        #expect(query.from == RFC3339.parse("2026-11-29T08:00:00Z") && query.to == nil)
+        for (bad, field) in [("step=ten", "step"), ("limit=1.5", "limit"), ("order=up", "order"), ("to=yesterday", "to")] {
+            let problem = #expect(throws: APIProblem.self) { try JobMetricsRoute.query(bad) }
+            #expect(problem?.field == field, "\(bad)")
+        }
+    }
+
     @Test func anAcceptHeaderMustAllowJSON() throws {
-        try JobListRoute.requireJSONAccepted([])
-        try JobListRoute.requireJSONAccepted(["text/html, application/json;q=0.9"])
-        try JobListRoute.requireJSONAccepted(["*/*"])
-        try JobListRoute.requireJSONAccepted(["Application/*; q=0.1"])
-        #expect(throws: APIProblem.self) { try JobListRoute.requireJSONAccepted(["text/html", "text/plain"]) }
+        try QueryItems.requireJSONAccepted([])
+        try QueryItems.requireJSONAccepted(["text/html, application/json;q=0.9"])
+        try QueryItems.requireJSONAccepted(["*/*"])
+        try QueryItems.requireJSONAccepted(["Application/*; q=0.1"])
+        #expect(throws: APIProblem.self) { try QueryItems.requireJSONAccepted(["text/html", "text/plain"]) }
     }
 }

@@ -23,7 +23,7 @@ extension APIProblem {
         case let error as HTTPError:
             self = APIProblem(status: error.status, kind: Self.kind(for: error.status), detail: error.body ?? error.status.reasonPhrase)
         default:
-            self = APIProblem(status: .internalServerError, kind: "internal", detail: "the server failed to handle this request; its log says why")
+            self = .handlerFailed
         }
     }
 

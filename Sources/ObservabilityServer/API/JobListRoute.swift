@@ -21,14 +21,12 @@ struct JobListRoute {
     }
 
     func respond(to request: Request) async throws -> Response {
-        try Self.requireJSONAccepted(request.headers[values: .accept])
+        try QueryItems.requireJSONAccepted(request.headers[values: .accept])
         let input = Operations.ListJobs.Input(query: try Self.query(request.uri.query ?? ""))
-        guard case .ok(let answer) = try await handler.listJobs(input), case .json(let list) = answer.body else {
-            throw APIProblem(status: .internalServerError, kind: "internal", detail: "the server failed to handle this request; its log says why")
-        }
+        guard case .ok(let answer) = try await handler.listJobs(input), case .json(let list) = answer.body else { throw APIProblem.handlerFailed }
         var writer = JSONWriter(capacity: 512 + list.jobs.count * 512)
         try writer.write(list)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: writer.buffer))
+        return writer.response
     }
 
     /// The list's query parameters, typed; a value of the wrong type is a 400 naming it.
@@ -50,42 +48,30 @@ struct JobListRoute {
             node: items["node"],
             partition: items["partition"],
             cluster: items["cluster"],
-            since: try items["since"].map { value throws(ValidationError) in try time(value, field: "since") },
-            until: try items["until"].map { value throws(ValidationError) in try time(value, field: "until") },
-            limit: try items["limit"].map { value throws(ValidationError) in try integer(value, field: "limit") },
-            offset: try items["offset"].map { value throws(ValidationError) in try integer(value, field: "offset") },
+            since: try items.time("since"),
+            until: try items.time("until"),
+            limit: try items.integer("limit"),
+            offset: try items.integer("offset"),
             cursor: items["cursor"]
         )
     }
+}
 
-    private static func time(_ text: String, field: String) throws(ValidationError) -> Date {
-        guard let date = RFC3339.parse(text) else {
-            throw ValidationError(
-                .malformed,
-                field: field,
-                "must be an RFC 3339 time such as 2026-11-29T08:00:00Z, got '\(text.prefix(RFC3339.maxBytes))'"
-            )
-        }
-        return date
+extension JSONWriter {
+    /// 200 with what was written, as the generated routes answer.
+    var response: Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: buffer))
     }
+}
 
-    private static func integer(_ text: String, field: String) throws(ValidationError) -> Int {
-        guard let value = Int(text) else {
-            throw ValidationError(.malformed, field: field, "must be an integer, got '\(text.prefix(32))'")
-        }
-        return value
-    }
-
-    /// The generated routes answer 400 when the client accepts no JSON; so does this one.
-    static func requireJSONAccepted(_ accept: [String]) throws {
-        guard !accept.isEmpty else { return }
-        let ranges = accept.flatMap { $0.split(separator: ",") }.map { range in
-            range.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        }
-        guard ranges.contains(where: { ["*/*", "application/*", "application/json"].contains($0) }) else {
-            throw APIProblem.badRequest("Accept: the answer is application/json, which this request does not accept")
-        }
-    }
+extension APIProblem {
+    /// The server failed, not the request: an error without an answer of its own, or a
+    /// handler's answer that a route served by hand does not expect. The log says more.
+    static let handlerFailed = APIProblem(
+        status: .internalServerError,
+        kind: "internal",
+        detail: "the server failed to handle this request; its log says why"
+    )
 }
 
 /// A query string's names and values, decoded as form data: `+` is a space, `%XX` a byte.
@@ -103,6 +89,37 @@ struct QueryItems {
 
     subscript(name: String) -> String? { values[name] }
 
+    func time(_ name: String) throws(ValidationError) -> Date? {
+        guard let text = values[name] else { return nil }
+        guard let date = RFC3339.parse(text) else {
+            throw ValidationError(
+                .malformed,
+                field: name,
+                "must be an RFC 3339 time such as 2026-11-29T08:00:00Z, got '\(text.prefix(RFC3339.maxBytes))'"
+            )
+        }
+        return date
+    }
+
+    func integer(_ name: String) throws(ValidationError) -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let value = Int(text) else {
+            throw ValidationError(.malformed, field: name, "must be an integer, got '\(text.prefix(32))'")
+        }
+        return value
+    }
+
+    /// The generated routes answer 400 when the client accepts no JSON; so do those served by hand.
+    static func requireJSONAccepted(_ accept: [String]) throws {
+        guard !accept.isEmpty else { return }
+        let ranges = accept.flatMap { $0.split(separator: ",") }.map { range in
+            range.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        }
+        guard ranges.contains(where: { ["*/*", "application/*", "application/json"].contains($0) }) else {
+            throw APIProblem.badRequest("Accept: the answer is application/json, which this request does not accept")
+        }
+    }
+
     private static func decode(_ text: Substring) throws -> String {
         let spaced = text.replacingOccurrences(of: "+", with: " ")
         guard let decoded = spaced.removingPercentEncoding else {
@@ -112,7 +129,7 @@ struct QueryItems {
     }
 }
 
-/// The generated routes, but for those served by hand (``JobListRoute``).
+/// The generated routes, but for those served by hand (``JobListRoute``, ``JobMetricsRoute``).
 struct RoutesServedByHand: ServerTransport {
     let router: Router<BasicRequestContext>
     let skipped: Set<String>
@@ -125,6 +142,6 @@ struct RoutesServedByHand: ServerTransport {
         path: String
     ) throws {
         guard !skipped.contains(Self.key(method, path)) else { return }
-        try router.register(handler, method: method, path: path)
+        router.register(handler, method: method, path: path)
     }
 }
