@@ -193,6 +193,16 @@ struct PostgresDialect: SQLDialect {
                 CREATE INDEX jobs_cluster_submit ON jobs (cluster, submit_time_us DESC, id DESC);
                 """
         ),
+        SQLMigration(
+            version: 8,
+            description: "how many of a job's samples had a GPU reading and how many were idle, kept as they arrive",
+            // NULL until a job's first sample; jobs with samples already keep NULL, and their
+            // summaries count their samples, as before.
+            sql: """
+                ALTER TABLE jobs ADD COLUMN gpu_samples BIGINT;
+                ALTER TABLE jobs ADD COLUMN idle_gpu_samples BIGINT;
+                """
+        ),
     ]
 
     let groupsSampleSteps = true

@@ -9,13 +9,17 @@ public import Foundation
 extension SQLJobStore {
     static let sampleColumns = ["job_id", "time_us", "cpu_usage", "memory_bytes", "gpu_usage", "node"]
     static let latestSampleColumns = "last_sample_us, last_cpu_usage, last_memory_bytes, last_gpu_usage, last_sample_node"
-    /// Keeps a job's newest sample (for `/metrics` and lists) and the times of its first and
-    /// newest, which bound every read of its samples (``SampleSpan``); `$7` is the batch's
-    /// oldest. All expressions see the row as it was. A job whose samples came before
-    /// `first_sample_us` existed has a newest sample and no first, and keeps none.
+    /// Keeps a job's newest sample (for `/metrics` and lists), the times of its first and
+    /// newest, which bound every read of its samples (``SampleSpan``), and how many of its
+    /// samples had a GPU reading and how many of those were idle (a job's summary, without
+    /// reading its samples); `$7` is the batch's oldest, `$8` and `$9` its GPU counts. All
+    /// expressions see the row as it was. A job whose samples came before `first_sample_us`
+    /// (or the counts) existed has a newest sample and no first, and keeps none.
     static let updateSampleSpanSQL = """
         UPDATE jobs SET \
         first_sample_us = CASE WHEN last_sample_us IS NULL THEN $7 WHEN first_sample_us > $7 THEN $7 ELSE first_sample_us END, \
+        gpu_samples = CASE WHEN last_sample_us IS NULL THEN $8 ELSE gpu_samples + $8 END, \
+        idle_gpu_samples = CASE WHEN last_sample_us IS NULL THEN $9 ELSE idle_gpu_samples + $9 END, \
         last_cpu_usage = CASE WHEN last_sample_us IS NULL OR last_sample_us <= $2 THEN $3 ELSE last_cpu_usage END, \
         last_memory_bytes = CASE WHEN last_sample_us IS NULL OR last_sample_us <= $2 THEN $4 ELSE last_memory_bytes END, \
         last_gpu_usage = CASE WHEN last_sample_us IS NULL OR last_sample_us <= $2 THEN $5 ELSE last_gpu_usage END, \
@@ -91,15 +95,24 @@ extension SQLJobStore {
         guard !samples.isEmpty else { return }
         var newest: [String: MetricSample] = [:]
         var oldest: [String: Date] = [:]
+        var gpuCounts: [String: (gpu: Int64, idle: Int64)] = [:]
         for sample in samples {
             oldest[sample.jobID] = min(oldest[sample.jobID] ?? sample.time, sample.time)
+            if let gpu = sample.gpuUsage {
+                let counts = gpuCounts[sample.jobID] ?? (0, 0)
+                gpuCounts[sample.jobID] = (counts.gpu + 1, counts.idle + (gpu < JobUsage.idleGPUThreshold ? 1 : 0))
+            }
             if let current = newest[sample.jobID], current.time > sample.time { continue }
             newest[sample.jobID] = sample
         }
         try SQLBatch.insert(into: "samples", columns: sampleColumns, rows: samples.map(binds), on: connection)
         // A fixed order, so that two transactions touching the same jobs cannot deadlock.
         for sample in newest.values.sorted(by: { $0.jobID < $1.jobID }) {
-            try connection.execute(updateSampleSpanSQL, binds(sample) + [SQLTime.value(oldest[sample.jobID])])
+            let counts = gpuCounts[sample.jobID] ?? (0, 0)
+            try connection.execute(
+                updateSampleSpanSQL,
+                binds(sample) + [SQLTime.value(oldest[sample.jobID]), .integer(counts.gpu), .integer(counts.idle)]
+            )
         }
     }
 

@@ -51,16 +51,32 @@ extension SQLJobStore {
             )
         }
         guard !nodes.isEmpty else { return [:] }
-        // One pass over each job's own samples, through the (job_id, time) index.
-        let (reported, reportedIDs) = Self.idList(nodes.keys.sorted())
-        let reportedBinds = reportedIDs + [.double(JobUsage.idleGPUThreshold)]
         var usage = nodes.mapValues { JobUsage(nodes: $0) }
+        // The counts kept as samples arrive; jobs whose samples came before they were kept
+        // have none, and only their samples are counted here.
+        var uncounted: [String] = []
+        let (reported, reportedIDs) = Self.idList(nodes.keys.sorted())
+        for row in try connection.execute("SELECT id, gpu_samples, idle_gpu_samples, last_sample_us FROM jobs WHERE id IN (\(reported))", reportedIDs)
+            .rows
+        {
+            let jobID = try row.string(0)
+            if let gpuSamples = try row.optionalInt(1), let idle = try row.optionalInt(2) {
+                usage[jobID]?.gpuSamples = gpuSamples
+                usage[jobID]?.idleGPUSamples = idle
+            } else if try row.optionalInt64(3) != nil {
+                uncounted.append(jobID)
+            }
+        }
+        guard !uncounted.isEmpty else { return usage }
+        // One pass over each such job's own samples, through the (job_id, time) index.
+        let (counted, countedIDs) = Self.idList(uncounted.sorted())
+        let countedBinds = countedIDs + [.double(JobUsage.idleGPUThreshold)]
         for row in try connection.execute(
             """
-            SELECT job_id, COUNT(gpu_usage), COALESCE(SUM(CASE WHEN gpu_usage < $\(reportedBinds.count) THEN 1 ELSE 0 END), 0) \
-            FROM samples WHERE job_id IN (\(reported)) GROUP BY job_id
+            SELECT job_id, COUNT(gpu_usage), COALESCE(SUM(CASE WHEN gpu_usage < $\(countedBinds.count) THEN 1 ELSE 0 END), 0) \
+            FROM samples WHERE job_id IN (\(counted)) GROUP BY job_id
             """,
-            reportedBinds
+            countedBinds
         ).rows {
             let jobID = try row.string(0)
             usage[jobID]?.gpuSamples = try row.int(1)

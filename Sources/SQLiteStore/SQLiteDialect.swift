@@ -125,5 +125,15 @@ struct SQLiteDialect: SQLDialect {
                 CREATE INDEX jobs_cluster_submit ON jobs (cluster, submit_time_us DESC, id DESC);
                 """
         ),
+        SQLMigration(
+            version: 7,
+            description: "how many of a job's samples had a GPU reading and how many were idle, kept as they arrive",
+            // NULL until a job's first sample; jobs with samples already keep NULL, and their
+            // summaries count their samples, as before.
+            sql: """
+                ALTER TABLE jobs ADD COLUMN gpu_samples INTEGER;
+                ALTER TABLE jobs ADD COLUMN idle_gpu_samples INTEGER;
+                """
+        ),
     ]
 }

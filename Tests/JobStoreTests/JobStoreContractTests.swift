@@ -1,9 +1,9 @@
 import Foundation
-import SQLJobStore
 import TestSupport
 import Testing
 
 @testable import ObservabilityCore
+@testable import SQLJobStore
 
 /// One behaviour, every backend: each test runs against SQLite and PostgreSQL alike.
 @Suite("JobStore contract")
@@ -438,6 +438,29 @@ struct JobStoreContractTests {
         #expect(try await store.usage(jobIDs: []).isEmpty)
         let many = (0..<700).map { "none-\($0)" }
         #expect(try await store.usage(jobIDs: many + ["p1"]).keys.sorted() == ["p1"])
+        await store.close()
+    }
+
+    /// A summary's GPU counts are kept on the job as samples arrive, batch by batch, so a page
+    /// of long jobs costs no pass over their samples; a job whose samples came before the
+    /// counts were kept is counted from its samples, with the same result.
+    @Test(arguments: TestBackend.available)
+    func gpuCountsAreKeptAsSamplesArriveAndCountedForOlderJobs(backend: TestBackend) async throws {
+        let store = try await backend.makeStore().store
+        for id in ["g1", "g2"] { _ = try await store.createJob(makeJob(id, state: .running, start: 0)) }
+        try await store.recordUsage(["g1", "g2"].map { JobUsageTotals(jobID: $0, node: "n1", cpuSeconds: 1, peakMemoryBytes: 10) })
+        try await store.appendSamples([sample("g1", 1, gpu: 0), sample("g1", 2, gpu: 50), sample("g1", 3), sample("g2", 1, gpu: 0.2)])
+        try await store.appendSamples([sample("g1", 4, gpu: 0.9), sample("g2", 2, gpu: 70)])
+        let kept = try await store.usage(jobIDs: ["g1", "g2"])
+        #expect(kept["g1"]?.gpuSamples == 3 && kept["g1"]?.idleGPUSamples == 2)
+        #expect(kept["g2"]?.gpuSamples == 2 && kept["g2"]?.idleGPUSamples == 1)
+        try await store.write { connection in
+            try connection.execute("UPDATE jobs SET gpu_samples = NULL, idle_gpu_samples = NULL WHERE id = 'g1'")
+        }
+        #expect(try await store.usage(jobIDs: ["g1", "g2"]) == kept)
+        // A job stored before the counts keeps none as more samples come, and is still counted.
+        try await store.appendSamples([sample("g1", 5, gpu: 0)])
+        #expect(try await store.usage(jobID: "g1").idleGPUSamples == 3)
         await store.close()
     }
 
