@@ -203,6 +203,13 @@ struct PostgresDialect: SQLDialect {
                 ALTER TABLE jobs ADD COLUMN idle_gpu_samples BIGINT;
                 """
         ),
+        SQLMigration(
+            version: 9,
+            description: "running jobs in id order, for /metrics",
+            // With statistics that say a state holds an eighth of the jobs, the planner read all
+            // of them in id order rather than sort the running ones: 134 ms a scrape at 1 M jobs.
+            sql: "CREATE INDEX jobs_running ON jobs (id) WHERE state = 'running';"
+        ),
     ]
 
     let groupsSampleSteps = true

@@ -135,5 +135,12 @@ struct SQLiteDialect: SQLDialect {
                 ALTER TABLE jobs ADD COLUMN idle_gpu_samples INTEGER;
                 """
         ),
+        SQLMigration(
+            version: 8,
+            description: "running jobs in id order, for /metrics",
+            // With statistics that say a state holds an eighth of the jobs, the planner read all
+            // of them in id order rather than sort the running ones: 134 ms a scrape at 1 M jobs.
+            sql: "CREATE INDEX jobs_running ON jobs (id) WHERE state = 'running';"
+        ),
     ]
 }
