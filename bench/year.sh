@@ -6,7 +6,7 @@
 #   bench/year.sh [SCALE [REQUESTS]]   # SCALE 1 is the full year (default); 0.1 a tenth of it
 #
 # PostgreSQL: HPC_OBS_TEST_POSTGRES_URL, else a server of the run's own (Tests/testbed/postgres.sh).
-# Measures, per store, p50/p99 of REQUESTS requests each (default 50):
+# Measures, per store, p50/p99 of REQUESTS requests each (default 50), after one untimed:
 #   - a user's jobs over the last month (GET /v1/jobs?user=…&since=…), target p99 ≤ 50 ms;
 #   - one job's 10,000 samples as 1,000 points (?step=10), target p99 ≤ 50 ms;
 #   - page 5,000 of the newest-first listing through the cursor against page 1 (target ≤ 2×),
@@ -30,15 +30,26 @@ swift build -c release --product hpc-obs-storebench >&2
 bin=$PWD/.build/release
 bench_scratch year-bench
 
+own_postgres=false
 if [ -z "${HPC_OBS_TEST_POSTGRES_URL:-}" ]; then
     postgres_env=$(Tests/testbed/postgres.sh start "$work/postgres")
     eval "$postgres_env"
-    trap 'stop_background "$work" "${pids[@]}"; Tests/testbed/postgres.sh stop "$work/postgres" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+    own_postgres=true
 fi
 schema="year_$(date +%s)"
 psql -q -v ON_ERROR_STOP=1 "$HPC_OBS_TEST_POSTGRES_URL" -c "CREATE SCHEMA $schema"
 pg_url="$HPC_OBS_TEST_POSTGRES_URL$([[ $HPC_OBS_TEST_POSTGRES_URL == *\?* ]] && echo '&' || echo '?')options=-csearch_path%3D$schema"
-cleanup_schema() { psql -q "$HPC_OBS_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true; }
+# The servers, then the schema, or the whole PostgreSQL server when it is the run's own.
+cleanup() {
+    stop_background "$work" "${pids[@]}"
+    if $own_postgres; then
+        Tests/testbed/postgres.sh stop "$work/postgres" >/dev/null 2>&1 || true
+    else
+        psql -q "$HPC_OBS_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
 
 now_us=$(($(date +%s) * 1000000))
 day_us=86400000000
@@ -62,7 +73,10 @@ start_server() { # name, type, url, [VAR=value…]
 }
 
 # p50 and p99 in ms of REQUESTS sequential requests to a URL.
+# One request first, untimed: the server's connections are opened and their statements
+# prepared once in its life, not per request.
 timed() { # url
+    curl -fsS -o /dev/null "$1" || true
     time_requests "$requests" "$1" | python3 -c '
 import sys
 values = sorted(float(v) * 1000 for v in sys.stdin)
@@ -131,7 +145,6 @@ jobs_sqlite=$((jobs_pg / 10))
 : >"$work/results"
 
 echo "year: PostgreSQL, $jobs_pg jobs and $((jobs_pg * 10)) samples (schema $schema)" >&2
-trap 'cleanup_schema; stop_background "$work" "${pids[@]}"; rm -rf "$work"' EXIT
 base=$(start_server pg postgres "$pg_url")
 psql_run() { psql -q -v ON_ERROR_STOP=1 -At "$pg_url"; }
 started=$(date +%s)
