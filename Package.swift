@@ -536,7 +536,7 @@ if fuzzing {
             name: "hpc-obs-fuzz",
             dependencies: [
                 "CFuzzDriver", "ObservabilityCore", "SchedulerFormats", "SchedulerHooks", "EventTransport", "MetricsExposition", "ObservabilityAPI",
-                "ObservabilityServer",
+                "ObservabilityServer", "PBSPolling",
             ],
             path: "Tests/Fuzz/Sources",
             swiftSettings: upcomingFeatures + [.unsafeFlags(["-parse-as-library"])],

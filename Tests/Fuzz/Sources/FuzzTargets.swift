@@ -3,6 +3,7 @@ import Foundation
 import MetricsExposition
 import ObservabilityAPI
 import ObservabilityCore
+import PBSPolling
 import SchedulerFormats
 
 @testable import ObservabilityServer
@@ -26,6 +27,7 @@ enum FuzzTargets {
         "spool-file": spoolFile,
         "request-body": requestBody,
         "label-escaping": labelEscaping,
+        "qstat-json": qstatJSON,
     ]
 
     static let now = Date(timeIntervalSince1970: 1_795_939_200)
@@ -40,6 +42,23 @@ enum FuzzTargets {
             abs(again.timeIntervalSince1970 - date.timeIntervalSince1970) <= 0.0005 + 1e-9 * abs(date.timeIntervalSince1970)
         else {
             fatalError("'\(text)' does not round-trip through RFC3339.format")
+        }
+    }
+
+    /// What `qstat -f -F json` printed: whatever it holds, each job it yields maps to an event
+    /// that creates a job once the fields the store would refuse are dropped, unless what
+    /// identifies it (its id, user or time, which are never dropped) is itself refused; the
+    /// poller then skips that job alone.
+    static func qstatJSON(_ bytes: [UInt8]) {
+        guard let parsed = try? QstatJSON.parse(Data(bytes)) else { return }
+        let identity: Set<String> = ["eventId", "jobId", "id", "user", "time"]
+        for record in parsed.jobs {
+            guard let mapped = PBSJobMapper.event(for: record, cluster: nil, now: now) else { continue }
+            let (event, _) = mapped.keepingValidFields()
+            let created = Result { () throws(ValidationError) in try LifecycleTranslator.change(applying: event, to: nil) }
+            if case .failure(let error) = created, !identity.contains(error.field) {
+                fatalError("job \(record.id) from qstat: refused for a field it could have done without: \(error)")
+            }
         }
     }
 
