@@ -12,10 +12,14 @@ public enum JobKey {
         cluster.map { "\($0)/\(schedulerID)" } ?? schedulerID
     }
 
-    /// The scheduler's id of the job stored under `key`.
+    /// The scheduler's id of the job stored under `key`. The prefix is compared byte for byte:
+    /// `hasPrefix` would take a cluster spelled with other Unicode scalars (`e` and a combining
+    /// accent for `é`) as the key's, and cut the key at the wrong byte.
     public static func schedulerID(of key: String, cluster: String?) -> String {
-        guard let cluster, key.utf8.count > cluster.utf8.count + 1, key.hasPrefix(cluster + "/") else { return key }
-        return String(key.utf8.dropFirst(cluster.utf8.count + 1))!
+        guard let cluster else { return key }
+        let prefix = Array(cluster.utf8) + [UInt8(ascii: "/")]
+        guard key.utf8.count > prefix.count, key.utf8.starts(with: prefix) else { return key }
+        return String(decoding: key.utf8.dropFirst(prefix.count), as: UTF8.self)
     }
 
     /// The id under which an event of `cluster` is remembered as applied: two clusters' hooks

@@ -13,6 +13,10 @@ struct JobKeyTests {
         // Jobs stored before clusters were told apart, or taken over: the key is the id.
         #expect(JobKey.schedulerID(of: "123", cluster: "alpha") == "123")
         #expect(JobKey.schedulerID(of: "alpha/", cluster: "alpha") == "alpha/")
+        // A cluster renamed to another spelling of the same letters is not the key's prefix.
+        #expect(JobKey.schedulerID(of: "\u{E9}/123", cluster: "e\u{301}") == "\u{E9}/123")
+        #expect(JobKey.schedulerID(of: "e\u{301}/123", cluster: "\u{E9}") == "e\u{301}/123")
+        #expect(JobKey.schedulerID(of: "\u{E9}/123", cluster: "\u{E9}") == "123")
         #expect(JobKey.appliedEventID("slurm:1:prolog", cluster: "beta") == "beta slurm:1:prolog")
         #expect(JobKey.appliedEventID("slurm:1:prolog", cluster: nil) == "slurm:1:prolog")
     }
