@@ -25,7 +25,7 @@ public actor HTTPCollectorSink: CollectorSink {
     /// - Parameter cluster: the node's cluster (`CLUSTER_NAME`), where several clusters share
     ///   the service and their job ids meet.
     public init(client: any HTTPPoster, capacity: Int, interval: Duration, cluster: String? = nil, logger: Logger) {
-        self.clusterQuery = cluster.map { "?cluster=\(Self.queryEscaped($0))" } ?? ""
+        self.clusterQuery = cluster.map { "?cluster=\($0.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? $0)" } ?? ""
         self.client = client
         self.capacity = max(1, capacity)
         self.interval = interval
@@ -99,21 +99,8 @@ public actor HTTPCollectorSink: CollectorSink {
 
     /// Job ids are printable ASCII without `/ ? # % \\ " '` and spaces (``JobLimits``): safe in
     /// a path as they are, except `[` and `]` of PBS array ids.
-    /// Everything but unreserved characters percent-encoded, byte by byte.
-    static func queryEscaped(_ value: String) -> String {
-        var escaped = ""
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                escaped.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                escaped += byte < 0x10 ? "%0" : "%"
-                escaped += String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return escaped
-    }
+    /// RFC 3986's unreserved characters: everything else in a query value is percent-encoded.
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     static func escaped(_ jobID: String) -> String {
         jobID.replacingOccurrences(of: "[", with: "%5B").replacingOccurrences(of: "]", with: "%5D")

@@ -12,6 +12,13 @@ public enum JobKey {
         cluster.map { "\($0)/\(schedulerID)" } ?? schedulerID
     }
 
+    /// A reference to a job (a key, `cluster/id`, or the scheduler's id alone) split into its
+    /// cluster and id. Job ids cannot hold `/`, so the id is what follows the last one.
+    public static func parts(of reference: String) -> (cluster: String?, id: String) {
+        guard let slash = reference.utf8.lastIndex(of: UInt8(ascii: "/")) else { return (nil, reference) }
+        return (String(reference[..<slash]), String(reference[reference.index(after: slash)...]))
+    }
+
     /// The scheduler's id of the job stored under `key`. The prefix is compared byte for byte:
     /// `hasPrefix` would take a cluster spelled with other Unicode scalars (`e` and a combining
     /// accent for `é`) as the key's, and cut the key at the wrong byte.

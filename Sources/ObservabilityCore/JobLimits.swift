@@ -52,11 +52,11 @@ public enum JobLimits {
     }
 
     /// A job's key in the store (``JobKey``): a job id, or a cluster name and a job id joined
-    /// by `/`. Job ids cannot hold `/`, so the id is what follows the last one.
+    /// by `/` (``JobKey/parts(of:)``).
     public static func validateJobKey(_ key: String, field: String = "jobId") throws(ValidationError) {
-        guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return try validateJobID(key, field: field) }
-        try validateName(String(key[..<slash]), field: "cluster")
-        try validateJobID(String(key[key.index(after: slash)...]), field: field)
+        let (cluster, id) = JobKey.parts(of: key)
+        if let cluster { try validateName(cluster, field: "cluster") }
+        try validateJobID(id, field: field)
     }
 
     /// A name (user, node, partition, account, cluster) is 1 to `maxBytes` bytes of UTF-8

@@ -97,18 +97,21 @@ extension ObservabilityAPIHandler {
     /// The store's key of the job a path names, with `?cluster=` where several clusters have
     /// the id; a 404 or a 409 naming the clusters otherwise.
     func jobKey(_ id: String, cluster: String?) async throws -> String {
-        if let cluster {
-            try APIProblem.parsingQuery { () throws(ValidationError) in try JobLimits.validateName(cluster, field: "cluster") }
-        }
-        return try await store.existingJobKey(id: id, cluster: cluster)
+        try await store.existingJobKey(id: id, cluster: try Self.checked(cluster: cluster))
     }
 
     /// How a write of samples or usage names the job a path names: the store finds it inside
     /// its write (``JobStore/appendSamples(_:)``), which saves ingest a lookup of its own.
     func jobReference(_ id: String, cluster: String?) throws -> String {
-        guard let cluster else { return id }
-        try APIProblem.parsingQuery { () throws(ValidationError) in try JobLimits.validateName(cluster, field: "cluster") }
-        return JobKey.make(schedulerID: id, cluster: cluster)
+        JobKey.make(schedulerID: id, cluster: try Self.checked(cluster: cluster))
+    }
+
+    /// `?cluster=` as given, or a 400 naming it when it is no cluster name.
+    private static func checked(cluster: String?) throws -> String? {
+        if let cluster {
+            try APIProblem.parsingQuery { () throws(ValidationError) in try JobLimits.validateName(cluster, field: "cluster") }
+        }
+        return cluster
     }
 
     /// `/v1/jobs/4242`, and `?cluster=` where the job has one, so that the URL stays the job's
