@@ -36,6 +36,14 @@ extension Job {
         if let user = update.user { job.user = user }
         if let nodes = update.nodes { job.nodes = nodes }
         job.attributes = job.attributes.updated(with: update.attributes)
+        // Its key names the cluster: another would make the job another cluster's job 123.
+        if schedulerID != id, job.attributes.cluster != attributes.cluster {
+            throw ValidationError(
+                .inconsistent,
+                field: "cluster",
+                "job \(schedulerID) is recorded under cluster '\(attributes.cluster ?? "")' and keeps it; record the other cluster's job on its own"
+            )
+        }
         if let exitCode = update.exitCode { job.exitCode = exitCode }
         if let startTime = update.startTime { job.startTime = startTime }
         if let endTime = update.endTime { job.endTime = endTime }

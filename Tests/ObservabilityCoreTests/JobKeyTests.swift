@@ -30,11 +30,18 @@ struct JobKeyTests {
         }
     }
 
-    @Test func aJobWhoseKeyIsNotItsClustersIsInvalid() {
+    @Test func aJobWhoseKeyIsNotItsClustersIsInvalid() throws {
         var job = Job(id: "beta/1", user: "ann", attributes: JobAttributes(cluster: "alpha"), submitTime: .init(timeIntervalSince1970: 0))
         #expect(throws: ValidationError.self) { try job.validate() }
         job.attributes.cluster = "beta"
         #expect(throws: Never.self) { try job.validate() }
         #expect(job.schedulerID == "1")
+        // A job keyed by its cluster keeps it; one keyed by its id alone may gain one.
+        var moved = JobUpdate.nothing
+        moved.attributes.cluster = "alpha"
+        let error = #expect(throws: ValidationError.self) { try job.applying(moved, now: .init(timeIntervalSince1970: 1)) }
+        #expect(error?.field == "cluster")
+        let bare = Job(id: "1", user: "ann", attributes: JobAttributes(cluster: "beta"), submitTime: .init(timeIntervalSince1970: 0))
+        #expect(try bare.applying(moved, now: .init(timeIntervalSince1970: 1)).cluster == "alpha")
     }
 }
