@@ -142,5 +142,16 @@ struct SQLiteDialect: SQLDialect {
             // of them in id order rather than sort the running ones: 134 ms a scrape at 1 M jobs.
             sql: "CREATE INDEX jobs_running ON jobs (id) WHERE state = 'running';"
         ),
+        SQLMigration(
+            version: 9,
+            description: "a user's jobs newest first, with their end time, for a user's listings and their totals",
+            // By user_name alone, a user's month read each of the user's jobs from the table to
+            // test its end time for the total, and the page was sorted after: at 10 M jobs, p99
+            // 72-130 ms. This index gives the page in order and the total from the index alone.
+            sql: """
+                CREATE INDEX jobs_user_submit ON jobs (user_name, submit_time_us DESC, id DESC, end_time_us);
+                DROP INDEX jobs_user;
+                """
+        ),
     ]
 }
