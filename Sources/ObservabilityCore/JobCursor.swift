@@ -28,15 +28,17 @@ public struct JobCursor: Sendable, Hashable {
 
     /// `v1.<microseconds>.<id>`, base64url without padding.
     public var encoded: String {
-        String(
-            Data("v1.\(submitMicroseconds).\(id)".utf8).base64EncodedString().compactMap { character -> Character? in
-                switch character {
-                case "+": "-"
-                case "/": "_"
-                case "=": nil
-                default: character
+        let base64 = Data("v1.\(submitMicroseconds).\(id)".utf8).base64EncodedString()
+        return String(
+            decoding: base64.utf8.compactMap { byte -> UInt8? in
+                switch byte {
+                case UInt8(ascii: "+"): UInt8(ascii: "-")
+                case UInt8(ascii: "/"): UInt8(ascii: "_")
+                case UInt8(ascii: "="): nil
+                default: byte
                 }
-            }
+            },
+            as: UTF8.self
         )
     }
 

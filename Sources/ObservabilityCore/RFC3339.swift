@@ -122,20 +122,20 @@ public enum RFC3339 {
     /// `value` in decimal, zero-padded to `width` digits, after a `-` when negative; then `separator`.
     private static func pad(_ value: Int64, _ width: Int, then separator: Unicode.Scalar, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        var count = 1
-        var rest = magnitude / 10
-        while rest > 0 {
-            count += 1
-            rest /= 10
-        }
-        if count < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        rest = magnitude
-        for index in stride(from: start + count - 1, through: start, by: -1) {
-            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
+        var rest = value.magnitude
+        // An Int64 has at most 19 digits; the widths asked for are at most 6.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            while digits.count - start < width, start > 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "0")
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
         bytes.append(UInt8(ascii: separator))
     }

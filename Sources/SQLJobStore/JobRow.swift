@@ -17,7 +17,7 @@ enum JobRow {
     static func encodeNodes(_ nodes: [String]) -> String { nodes.joined(separator: ",") }
 
     static func decodeNodes(_ text: String) -> [String] {
-        text.isEmpty ? [] : text.split(separator: ",", omittingEmptySubsequences: true).map(String.init)
+        text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func binds(_ job: Job) -> [SQLValue] {

@@ -37,7 +37,8 @@ extension SQLJobStore {
     }
 
     static func usage(of jobIDs: [String], on connection: any SQLConnection) throws -> [String: JobUsage] {
-        let ids = Array(Set(jobIDs)).sorted()
+        var seen = Set<String>()
+        let ids = jobIDs.filter { seen.insert($0).inserted }
         guard !ids.isEmpty else { return [:] }
         var nodes: [String: [JobUsageTotals]] = [:]
         let (list, binds) = Self.idList(ids)

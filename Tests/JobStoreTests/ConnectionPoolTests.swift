@@ -52,6 +52,33 @@ struct ConnectionPoolTests {
         await pool.close()
     }
 
+    /// One timer serves the whole line: it must fire again for a waiter that came after the
+    /// first, and be set again for one that comes after the line emptied.
+    @Test func everyWaiterInTheLineTimesOutAfterItsOwnWait() async throws {
+        let (pool, holder, task) = try await busyPool(timeout: .milliseconds(400))
+        let start = ContinuousClock.now
+        let first = Task { () -> Duration in
+            await #expect(throws: StoreError.self) { try await pool.withConnection { _ in } }
+            return ContinuousClock.now - start
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let second = Task { () -> Duration in
+            let arrived = ContinuousClock.now
+            await #expect(throws: StoreError.self) { try await pool.withConnection { _ in } }
+            return ContinuousClock.now - arrived
+        }
+        _ = await first.value
+        // The second waited its own timeout, not the first's remainder.
+        #expect(await second.value >= .milliseconds(400))
+        let third = ContinuousClock.now
+        await #expect(throws: StoreError.self) { try await pool.withConnection { _ in } }
+        #expect(ContinuousClock.now - third >= .milliseconds(400))
+        #expect(ContinuousClock.now - third < .seconds(10))
+        holder.release.signal()
+        try await task.value
+        await pool.close()
+    }
+
     @Test func aCancelledWaitEndsAtOnce() async throws {
         let (pool, holder, task) = try await busyPool(timeout: .seconds(60))
         let start = ContinuousClock.now

@@ -51,6 +51,9 @@ struct RFC3339Tests {
         #expect(RFC3339.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
         #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_939_200.123456), fractionDigits: 6) == "2026-11-29T08:00:00.123456Z")
         #expect(RFC3339.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59.000Z")
+        // Every field zero-padded to its width, whatever its value.
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -62_135_596_800)) == "0001-01-01T00:00:00.000Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -59_011_459_200.05)) == "0099-12-31T23:59:59.950Z")
     }
 
     /// Every time the API takes comes back as it was sent, at the three digits it writes: the

@@ -121,6 +121,7 @@ struct QueryItems {
     }
 
     private static func decode(_ text: Substring) throws -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return String(text) }
         let spaced = text.replacingOccurrences(of: "+", with: " ")
         guard let decoded = spaced.removingPercentEncoding else {
             throw APIProblem.badRequest("the query is not percent-encoded: '\(text.prefix(64))'")
