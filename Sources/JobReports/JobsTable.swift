@@ -15,9 +15,13 @@ public struct JobsTable: Sendable {
             return list.total > 0 ? "No jobs on this page (\(Quantities.count(list.total)) match; lower --offset).\n" : "No jobs match.\n"
         }
         let time = TimeFormat(timeZone: timeZone)
+        // Two clusters' job 123 are two jobs with one id: the page says whose each is. A
+        // single cluster's page keeps the columns it always had.
+        let showsCluster = Set(list.jobs.map(\.cluster)).count > 1
         var table = Table(
             columns: [
                 .init(title: "JOBID"),
+                showsCluster ? .init(title: "CLUSTER") : nil,
                 .init(title: "USER"),
                 .init(title: "STATE"),
                 .init(title: "PARTITION", dropOrder: 3),
@@ -28,24 +32,27 @@ public struct JobsTable: Sendable {
                 .init(title: "MEM%", rightAligned: true),
                 .init(title: "GPUIDLE%", rightAligned: true, dropOrder: 4),
                 .init(title: "NAME", flexible: true),
-            ],
+            ].compactMap { $0 },
             rows: []
         )
         for job in list.jobs {
             let summary = job.summary
-            table.rows.append([
-                Printable.text(job.id),
-                Printable.text(job.user),
-                job.state.rawValue,
-                job.partition.map(Printable.text) ?? "-",
-                job.nodes.isEmpty ? "-" : Quantities.count(Int64(job.nodes.count)),
-                time.monthDay(job.submitTime),
-                job.startTime == nil ? "-" : Quantities.duration(job.runtimeSeconds),
-                percent(summary?.cpuEfficiencyPercent),
-                percent(summary?.memoryEfficiencyPercent),
-                percent(summary?.gpuIdlePercent),
-                job.name.map(Printable.text) ?? "",
-            ])
+            table.rows.append(
+                [
+                    Printable.text(job.id),
+                    showsCluster ? job.cluster.map(Printable.text) ?? "-" : nil,
+                    Printable.text(job.user),
+                    job.state.rawValue,
+                    job.partition.map(Printable.text) ?? "-",
+                    job.nodes.isEmpty ? "-" : Quantities.count(Int64(job.nodes.count)),
+                    time.monthDay(job.submitTime),
+                    job.startTime == nil ? "-" : Quantities.duration(job.runtimeSeconds),
+                    percent(summary?.cpuEfficiencyPercent),
+                    percent(summary?.memoryEfficiencyPercent),
+                    percent(summary?.gpuIdlePercent),
+                    job.name.map(Printable.text) ?? "",
+                ].compactMap { $0 }
+            )
         }
         var lines = table.render(style: style)
         if list.total > Int64(list.jobs.count) {

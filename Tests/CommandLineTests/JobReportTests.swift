@@ -147,6 +147,22 @@ import Testing
         #expect(JobsTable(list: paged).render(style: .plain()).hasSuffix("1 of 2 jobs; the next page: --cursor abc?\n"))
     }
 
+    /// Two clusters' job 7 on one page: each line says whose it is. One cluster's page, or
+    /// jobs recorded without one, keep the columns they had.
+    @Test func aPageOfSeveralClustersSaysWhoseEachJobIs() {
+        func job(_ cluster: String?) -> Components.Schemas.Job {
+            Components.Schemas.Job(id: "7", user: "u", nodes: [], state: .pending, cluster: cluster, submitTime: Date(), runtimeSeconds: 0)
+        }
+        let mixed = JobsTable(list: .init(jobs: [job("alpha"), job("beta\u{1B}"), job(nil)], total: 3, limit: 50, offset: 0))
+        let lines = mixed.render(style: .plain(width: 120)).split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("JOBID  CLUSTER  USER"))
+        #expect(lines[1].hasPrefix("7      alpha    u"))
+        #expect(lines[2].hasPrefix("7      beta?    u"))
+        #expect(lines[3].hasPrefix("7      -        u"))
+        let single = JobsTable(list: .init(jobs: [job("alpha"), job("alpha")], total: 2, limit: 50, offset: 0))
+        #expect(!single.render(style: .plain(width: 120)).contains("CLUSTER"))
+    }
+
     @Test func styleFollowsTheTerminalNoColorAndColumns() {
         let terminal = TerminalStyle.detect(isTerminal: true, environment: [:], terminalColumns: 132)
         #expect(terminal.colour && terminal.glyphs && terminal.width == 132)

@@ -121,6 +121,8 @@ import json, sys
 job = json.load(sys.stdin)
 print(\"yes\" if job[\"cluster\"] == \"beta\" and job[\"state\"] == \"running\" else job)'"
 check "hpc-obs job without --cluster says to give one" yes sh -c "HPC_OBS_URL=$base '$bin/hpc-obs' job '$id' 2>&1 | grep -q 'give the cluster' && echo yes"
+check "hpc-obs jobs shows whose each job $id is" "alpha beta" sh -c "HPC_OBS_URL=$base COLUMNS=200 '$bin/hpc-obs' jobs --state running \
+    | awk '\$1 == \"JOBID\" && \$2 == \"CLUSTER\" { header = 1 } header && \$1 == \"$id\" { print \$2 }' | sort | xargs"
 
 # Ending one cluster's job leaves the other's running.
 SLURM_CONF=${conf[beta]} scancel "$id"
