@@ -11,8 +11,11 @@ public struct JobMetricsConfiguration: Sendable, Hashable {
         case node
     }
 
-    /// Labels on per-job series, `job_id` always among them (without it two jobs' series would
-    /// collide). Dropping `user` suits sites that treat user names as private.
+    /// Labels on per-job series, `job_id` and `cluster` always among them: without either, two
+    /// jobs' series would collide (two clusters' job 123 share a `job_id`), and Prometheus
+    /// would refuse the scrape's duplicate samples. A job without a cluster has an empty
+    /// `cluster`, which Prometheus reads as no label. Dropping `user` suits sites that treat
+    /// user names as private.
     public var labels: [Label]
     /// Per-job series a scrape holds at most; jobs past it (in job id order) are left out
     /// and counted. Defaults to 100,000.
@@ -21,7 +24,7 @@ public struct JobMetricsConfiguration: Sendable, Hashable {
     public static let defaultMaxSeries = 100_000
 
     public init(labels: [Label] = Label.allCases, maxSeries: Int = defaultMaxSeries) {
-        self.labels = labels.contains(.jobID) ? labels : [.jobID] + labels
+        self.labels = [Label.jobID, .cluster].filter { !labels.contains($0) } + labels
         self.maxSeries = maxSeries
     }
 }

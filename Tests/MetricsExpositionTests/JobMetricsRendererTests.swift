@@ -54,19 +54,30 @@ struct JobMetricsRendererTests {
         #expect(!text.contains("hpc_job_gpu_usage_percent{"))
     }
 
-    @Test func labelsCanBeDroppedButJobIDStays() {
+    @Test func labelsCanBeDroppedButJobIDAndClusterStay() {
         let (text, _) = render([snapshot("7")], configuration: JobMetricsConfiguration(labels: [.state, .partition]))
-        #expect(text.contains(#"hpc_job_runtime_seconds{job_id="7",state="running",partition="gpu"} 300"#))
+        #expect(text.contains(#"hpc_job_runtime_seconds{job_id="7",cluster="hpc1",state="running",partition="gpu"} 300"#))
         #expect(!text.contains("user="))
+    }
+
+    /// Two clusters' job 123, with labels that leave out `cluster`: still two series, not
+    /// one series twice, which Prometheus refuses as duplicate samples.
+    @Test func twoClustersJobsWithOneIDAreTwoSeries() {
+        let running = ["alpha", "beta"].map { cluster in
+            RunningJob(id: "123", user: "alice", partition: "gpu", cluster: cluster, startTime: now.addingTimeInterval(-300), latestSample: nil)
+        }
+        let (text, _) = render(running, configuration: JobMetricsConfiguration(labels: [.user]))
+        #expect(text.contains(#"hpc_job_runtime_seconds{job_id="123",cluster="alpha",user="alice"} 300"#))
+        #expect(text.contains(#"hpc_job_runtime_seconds{job_id="123",cluster="beta",user="alice"} 300"#))
     }
 
     @Test func eachJobKeepsItsOwnLabelsAcrossFamilies() {
         let running = [snapshot("1", user: "a"), snapshot("123456789012345678", user: "ünïcode-user-name"), snapshot("3", user: "b\"q")]
         let (text, _) = render(running, configuration: JobMetricsConfiguration(labels: [.user]))
         for family in ["hpc_job_runtime_seconds", "hpc_job_cpu_usage_percent", "hpc_job_memory_usage_bytes"] {
-            #expect(text.contains(#"\#(family){job_id="1",user="a"} "#))
-            #expect(text.contains(#"\#(family){job_id="123456789012345678",user="ünïcode-user-name"} "#))
-            #expect(text.contains(#"\#(family){job_id="3",user="b\"q"} "#))
+            #expect(text.contains(#"\#(family){job_id="1",cluster="hpc1",user="a"} "#))
+            #expect(text.contains(#"\#(family){job_id="123456789012345678",cluster="hpc1",user="ünïcode-user-name"} "#))
+            #expect(text.contains(#"\#(family){job_id="3",cluster="hpc1",user="b\"q"} "#))
         }
     }
 

@@ -137,7 +137,10 @@ struct MetricsEndpointTests {
 
     @Test func metricsConfigurationIsValidated() throws {
         let configuration = try ServerConfiguration(environment: ["METRICS_JOB_LABELS": "state, partition", "METRICS_MAX_JOB_SERIES": "500"])
-        #expect(configuration.jobMetrics.labels == [.jobID, .state, .partition])
+        #expect(configuration.jobMetrics.labels == [.jobID, .cluster, .state, .partition])
+        // Kept where they are when named.
+        let named = try ServerConfiguration(environment: ["METRICS_JOB_LABELS": "user,cluster,job_id"])
+        #expect(named.jobMetrics.labels == [.user, .cluster, .jobID])
         #expect(configuration.jobMetrics.maxSeries == 500)
         let error = #expect(throws: ConfigurationError.self) { try ServerConfiguration(environment: ["METRICS_JOB_LABELS": "job_id,colour"]) }
         #expect(error?.variable == "METRICS_JOB_LABELS")
