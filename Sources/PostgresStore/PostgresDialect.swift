@@ -225,10 +225,14 @@ struct PostgresDialect: SQLDialect {
 
     let groupsSampleSteps = true
     /// The store already reads a long job's samples in parts on several connections, so no
-    /// parallel workers besides (on a small host they would only share its cores); and room
-    /// to group a part in memory, where the planner, not knowing how few steps there are,
-    /// would otherwise sort on disk.
-    let sampleGroupingSettings = ["SET LOCAL max_parallel_workers_per_gather = 0", "SET LOCAL work_mem = '16MB'"]
+    /// parallel workers besides (on a small host they would only share its cores); room to
+    /// group a part in memory, where the planner, not knowing how few steps there are, would
+    /// otherwise sort on disk; and a plan for each read's own times. At its sixth run a
+    /// prepared statement would get a generic plan, built over every day partition: 59 ms once
+    /// per statement and connection with a year of days, against 3-6 ms for the read itself.
+    let sampleReadSettings = [
+        "SET LOCAL max_parallel_workers_per_gather = 0", "SET LOCAL work_mem = '16MB'", "SET LOCAL plan_cache_mode = force_custom_plan",
+    ]
     let byteOrder = #" COLLATE "C""#
 
     func prepareSampleStorage(now: Date, on connection: any SQLConnection) throws(SQLError) {

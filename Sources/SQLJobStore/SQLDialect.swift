@@ -38,8 +38,8 @@ public protocol SQLDialect: Sendable {
     /// SQL; SQLite would sort every sample first (`GROUP BY` on a computed step), so for it
     /// the store folds the samples, read in index order, into steps.
     var groupsSampleSteps: Bool { get }
-    /// Statements run in the read transaction before grouping one part of a job's samples.
-    var sampleGroupingSettings: [String] { get }
+    /// Statements run in the read transaction before reading a job's samples, raw or grouped.
+    var sampleReadSettings: [String] { get }
     /// Appended to a text expression in `ORDER BY` to sort by bytes, as SQLite does by default.
     var byteOrder: String { get }
 }
@@ -76,7 +76,7 @@ extension SQLDialect {
 
     public var groupsSampleSteps: Bool { false }
 
-    public var sampleGroupingSettings: [String] { [] }
+    public var sampleReadSettings: [String] { [] }
 
     public var byteOrder: String { "" }
 }

@@ -126,7 +126,9 @@ extension SQLJobStore {
     }
 
     public func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample] {
-        try await read { connection in
+        let settings = dialect.sampleReadSettings
+        return try await read { connection in
+            for setting in settings { _ = try connection.execute(setting) }
             guard let window = SampleWindow(query, within: try Self.sampleSpan(ofJob: jobID, on: connection)) else { return [] }
             var parameters = SQLParameters()
             let sql = """
@@ -211,7 +213,7 @@ extension SQLJobStore {
             LIMIT \(parameters.add(.integer(Int64(query.limit))))
             """
         let binds = parameters.values
-        let settings = dialect.sampleGroupingSettings
+        let settings = dialect.sampleReadSettings
         return try await read { connection in
             for setting in settings { _ = try connection.execute(setting) }
             return try connection.execute(sql, binds).rows.map { row in
