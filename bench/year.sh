@@ -41,7 +41,11 @@ psql -q -v ON_ERROR_STOP=1 "$HPC_OBS_TEST_POSTGRES_URL" -c "CREATE SCHEMA $schem
 pg_url="$HPC_OBS_TEST_POSTGRES_URL$([[ $HPC_OBS_TEST_POSTGRES_URL == *\?* ]] && echo '&' || echo '?')options=-csearch_path%3D$schema"
 # The servers, then the schema, or the whole PostgreSQL server when it is the run's own.
 cleanup() {
-    stop_background "$work" "${pids[@]}"
+    # Servers start in command substitutions (subshells), so their pids live in files.
+    local pidfile
+    for pidfile in "$work"/*.pid; do
+        [ -s "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    done
     if $own_postgres; then
         Tests/testbed/postgres.sh stop "$work/postgres" >/dev/null 2>&1 || true
     else
@@ -66,10 +70,15 @@ start_server() { # name, type, url, [VAR=value…]
     env DATABASE_TYPE="$type" DATABASE_URL="$url" HOST=127.0.0.1 PORT="$port" LOG_LEVEL=warning SLURM_POLL_INTERVAL=0 \
         PBS_POLL_INTERVAL=0 METRICS_RETENTION_DAYS=36500 HPC_OBS_SPOOL_DIR="$work/spool-$name" "$@" \
         "$bin/hpc-obs-server" >"$work/$name.log" 2>&1 &
-    pids+=("$!")
     echo "$!" >"$work/$name.pid"
     wait_for_url "http://127.0.0.1:$port/v1/health" "hpc-obs-server ($name)" >&2
     echo "http://127.0.0.1:$port"
+}
+
+# Stops a server start_server started, so that it does not run beside the next store's figures.
+stop_server() { # name
+    kill "$(cat "$work/$1.pid")" 2>/dev/null || true
+    rm -f "$work/$1.pid"
 }
 
 # p50 and p99 in ms of REQUESTS sequential requests to a URL.
@@ -146,7 +155,7 @@ retention_stall() { # label, base url, type, url
     wait "$ingest"
     python3 -c 'import json,sys; r = json.load(open(sys.argv[1])); print(sys.argv[2], "ingest-during-retention", r["p50_ms"], r["max_ms"], r.get("errors", 0))' \
         "$work/stall-$label.json" "$label" >>"$work/results"
-    kill "$(cat "$work/retention-$label.pid")" 2>/dev/null || true
+    stop_server "retention-$label"
 }
 
 jobs_pg=$(python3 -c "print(int(10_000_000 * $scale))")
@@ -189,6 +198,7 @@ SELECT 'bytes-per-job', round((pg_total_relation_size('jobs') + pg_total_relatio
 SQL
 measure postgres "$base" psql_run "$jobs_pg"
 retention_stall postgres "$base" postgres "$pg_url"
+stop_server pg
 
 echo "year: SQLite, $jobs_sqlite jobs and $((jobs_sqlite * 10)) samples" >&2
 db="$work/year.db"
@@ -221,6 +231,7 @@ SELECT 'bytes-per-job', round(CAST((SELECT sum(pgsize) FROM dbstat WHERE name LI
 SQL
 measure sqlite "$base" sqlite_run "$jobs_sqlite"
 retention_stall sqlite "$base" sqlite "$db"
+stop_server sqlite
 
 echo "year: /metrics of a store holding only 10,000 running jobs, for the comparison" >&2
 DATABASE_URL="$work/running-only.db" "$bin/hpc-obs-storebench" seed-running --jobs 10000 2>/dev/null
