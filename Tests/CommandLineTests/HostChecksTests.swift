@@ -3,12 +3,16 @@ import Testing
 
 @testable import SetupDoctor
 
-@Suite struct HostChecksTests {
+@Suite final class HostChecksTests {
     let directory: String
 
     init() throws {
         directory = NSTemporaryDirectory() + "hpc-obs-doctor-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
     }
 
     func write(_ name: String, _ text: String, mode: Int = 0o600) throws -> String {

@@ -12,12 +12,16 @@ import Glibc
 /// The hook executables as slurmd and PBS MoM run them: a clean environment or arguments, and
 /// whatever state the service, the store and the disk are in. Every case must exit 0.
 @Suite("Hook executables", .serialized)
-struct HookProcessTests {
+final class HookProcessTests {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hpc-obs-hooks-\(UUID().uuidString)").path
 
     init() throws {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         try Data("# settings come from the environment in these tests\n".utf8).write(to: URL(fileURLWithPath: "\(scratch)/hpc-obs.conf"))
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: scratch)
     }
 
     func environment(job: String, context: String = "prolog_slurmd", _ settings: [String: String]) -> [String: String] {
