@@ -21,7 +21,8 @@ pid=""
 failures=0
 checks=0
 cleanup() {
-    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    # faketime forks the server: stop the whole process group setsid made, not faketime alone.
+    if [ -n "$pid" ]; then kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
     [ "$failures" -eq 0 ] || { echo "--- server log (tail)"; tail -n 20 "$work/server.log" 2>/dev/null || true; }
     rm -rf "$work"
 }
@@ -39,7 +40,7 @@ printf 'not-the-token\n' >"$work/wrong-token"
 chmod 600 "$work/token" "$work/wrong-token"
 # Reads need the token too, so a wrong or missing one shows.
 # `-f` without `@`: the clock stands still, so a running job's runtime is the same each time.
-(cd "$work" && FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '2026-11-29 08:00:00' env \
+(cd "$work" && FAKETIME_DONT_FAKE_MONOTONIC=1 exec setsid faketime -f '2026-11-29 08:00:00' env \
     HOST=127.0.0.1 PORT="$port" LOG_LEVEL=warning SLURM_POLL_INTERVAL=0 DATABASE_TYPE=sqlite DATABASE_URL="$work/jobs.db" \
     API_TOKEN="$token" API_READ_TOKEN_REQUIRED=true "$bin/hpc-obs-server" --seed-demo >"$work/server.log" 2>&1) &
 pid=$!
