@@ -44,7 +44,8 @@ cleanup() {
     # Servers start in command substitutions (subshells), so their pids live in files.
     local pidfile
     for pidfile in "$work"/*.pid; do
-        [ -s "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+        [ -e "$pidfile" ] || continue
+        stop_server "$(basename "$pidfile" .pid)"
     done
     if $own_postgres; then
         Tests/testbed/postgres.sh stop "$work/postgres" >/dev/null 2>&1 || true

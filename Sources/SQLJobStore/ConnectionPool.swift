@@ -55,6 +55,8 @@ public final class ConnectionPool: Sendable {
     private let open: Opener
     /// How long a caller waits for a free connection. Defaults to 5 seconds.
     public let waitTimeout: Duration
+    /// ``waitTimeout`` as dispatch counts it, for the waiters' deadlines.
+    private let waitTimeoutInterval: DispatchTimeInterval
 
     /// - Parameters:
     ///   - size: how many connections at most; also how many operations run at once.
@@ -67,6 +69,8 @@ public final class ConnectionPool: Sendable {
         slots = (0..<size).map { Slot(label: "\(label).\($0)") }
         state = Mutex(State(freeSlots: Array((0..<size).reversed())))
         self.waitTimeout = waitTimeout
+        let (seconds, attoseconds) = waitTimeout.components
+        waitTimeoutInterval = .nanoseconds(Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000))
         self.open = open
     }
 
@@ -160,17 +164,12 @@ public final class ConnectionPool: Sendable {
                 if let immediate {
                     continuation.resume(returning: immediate)
                 } else if let setTimer {
-                    DispatchQueue.global().asyncAfter(deadline: setTimer) { [self] in timeOutWaiters() }
+                    timeOutWaiters(at: setTimer)
                 }
             }
         } onCancel: {
             stopWaiting(id)
         }
-    }
-
-    private var waitTimeoutInterval: DispatchTimeInterval {
-        let (seconds, attoseconds) = waitTimeout.components
-        return .nanoseconds(Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000))
     }
 
     /// Tells the waiters whose deadline has passed that they timed out, then sets the timer
@@ -188,9 +187,11 @@ public final class ConnectionPool: Sendable {
             return (expired, first.deadline)
         }
         for waiter in expired { waiter.continuation.resume(returning: .timedOut) }
-        if let next {
-            DispatchQueue.global().asyncAfter(deadline: next) { [self] in timeOutWaiters() }
-        }
+        if let next { timeOutWaiters(at: next) }
+    }
+
+    private func timeOutWaiters(at deadline: DispatchTime) {
+        DispatchQueue.global().asyncAfter(deadline: deadline) { [self] in timeOutWaiters() }
     }
 
     /// Takes waiter `id` out of the line, if it is still in it: its task was cancelled.

@@ -126,9 +126,7 @@ extension SQLJobStore {
     }
 
     public func samples(jobID: String, _ query: SampleQuery) async throws -> [MetricSample] {
-        let settings = dialect.sampleReadSettings
-        return try await read { connection in
-            for setting in settings { _ = try connection.execute(setting) }
+        try await readSamples { connection in
             guard let window = SampleWindow(query, within: try Self.sampleSpan(ofJob: jobID, on: connection)) else { return [] }
             var parameters = SQLParameters()
             let sql = """
@@ -181,7 +179,7 @@ extension SQLJobStore {
             """
         let binds = parameters.values
         let limit = query.limit
-        return try await read { connection in
+        return try await readSamples { connection in
             var stepper = SampleStepper(stepSeconds: stepSeconds, limit: limit)
             try connection.scan(sql, binds) { row throws(SQLError) in
                 stepper.add(
@@ -213,10 +211,8 @@ extension SQLJobStore {
             LIMIT \(parameters.add(.integer(Int64(query.limit))))
             """
         let binds = parameters.values
-        let settings = dialect.sampleReadSettings
-        return try await read { connection in
-            for setting in settings { _ = try connection.execute(setting) }
-            return try connection.execute(sql, binds).rows.map { row in
+        return try await readSamples { connection in
+            try connection.execute(sql, binds).rows.map { row in
                 SamplePoint(
                     time: try row.date(0),
                     node: try row.optionalString(1),
@@ -229,6 +225,16 @@ extension SQLJobStore {
                     gpuUsageMax: try row.optionalDouble(8)
                 )
             }
+        }
+    }
+
+    /// A read of a job's samples: the dialect's ``SQLDialect/sampleReadSettings`` first, in
+    /// the same transaction, so that every such read runs under them.
+    private func readSamples<Result: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> Result) async throws -> Result {
+        let settings = dialect.sampleReadSettings
+        return try await read { connection in
+            for setting in settings { _ = try connection.execute(setting) }
+            return try body(connection)
         }
     }
 
