@@ -85,6 +85,19 @@ public enum RFC3339 {
     /// ``format(_:fractionDigits:)``'s text appended to `bytes`, for writers of JSON that put
     /// thousands of times into one answer without a string for each.
     public static func write(_ date: Date, fractionDigits: Int = 3, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxWrittenBytes) { text in
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<write(date, fractionDigits: fractionDigits, into: text)]))
+        }
+    }
+
+    /// The most bytes ``write(_:fractionDigits:into:)`` writes: a six-digit year with its sign
+    /// (the furthest time a 64-bit count of microseconds reaches) and six fraction digits.
+    public static let maxWrittenBytes = 40
+
+    /// ``format(_:fractionDigits:)``'s text written at the start of `text`, which holds at
+    /// least ``maxWrittenBytes``; returns how many bytes it wrote.
+    public static func write(_ date: Date, fractionDigits: Int = 3, into text: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        precondition(text.count >= maxWrittenBytes, "RFC3339.write needs \(maxWrittenBytes) bytes")
         let interval = date.timeIntervalSince1970
         let digits = min(max(fractionDigits, 1), 6)
         var scale: Int64 = 1
@@ -106,38 +119,38 @@ public enum RFC3339 {
             days -= 1
         }
         let (year, month, day) = civilFromDays(days)
-        pad(year, 4, then: "-", to: &bytes)
-        pad(month, 2, then: "-", to: &bytes)
-        pad(day, 2, then: "T", to: &bytes)
-        pad(seconds / 3_600, 2, then: ":", to: &bytes)
-        pad(seconds % 3_600 / 60, 2, then: ":", to: &bytes)
-        pad(seconds % 60, 2, then: ".", to: &bytes)
-        pad(fraction, digits, then: "Z", to: &bytes)
+        var end = 0
+        pad(year, 4, then: "-", into: text, at: &end)
+        pad(month, 2, then: "-", into: text, at: &end)
+        pad(day, 2, then: "T", into: text, at: &end)
+        pad(seconds / 3_600, 2, then: ":", into: text, at: &end)
+        pad(seconds % 3_600 / 60, 2, then: ":", into: text, at: &end)
+        pad(seconds % 60, 2, then: ".", into: text, at: &end)
+        pad(fraction, digits, then: "Z", into: text, at: &end)
+        return end
     }
 
     /// The UTC instants with four-digit years: 0000-01-01T00:00:00Z up to 10000-01-01.
     private static let earliestSecond = daysFromCivil(year: 0, month: 1, day: 1) * 86_400
     private static let endSecond = daysFromCivil(year: 10_000, month: 1, day: 1) * 86_400
 
-    /// `value` in decimal, zero-padded to `width` digits, after a `-` when negative; then `separator`.
-    private static func pad(_ value: Int64, _ width: Int, then separator: Unicode.Scalar, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var rest = value.magnitude
-        // An Int64 has at most 19 digits; the widths asked for are at most 6.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            while digits.count - start < width, start > 0 {
-                start -= 1
-                digits[start] = UInt8(ascii: "0")
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+    /// `value` in decimal, zero-padded to `width` digits, after a `-` when negative; then
+    /// `separator`. The values are parts of a bounded time (a year has at most six digits),
+    /// so ``maxWrittenBytes`` holds them all.
+    private static func pad(
+        _ value: Int64,
+        _ width: Int,
+        then separator: Unicode.Scalar,
+        into text: UnsafeMutableBufferPointer<UInt8>,
+        at end: inout Int
+    ) {
+        if value < 0 {
+            text[end] = UInt8(ascii: "-")
+            end += 1
         }
-        bytes.append(UInt8(ascii: separator))
+        end += DecimalText.write(value.magnitude, minimumDigits: width, to: text.baseAddress! + end)
+        text[end] = UInt8(ascii: separator)
+        end += 1
     }
 
     private static func isLeap(_ year: Int) -> Bool {

@@ -17,7 +17,9 @@ enum JobRow {
     static func encodeNodes(_ nodes: [String]) -> String { nodes.joined(separator: ",") }
 
     static func decodeNodes(_ text: String) -> [String] {
-        text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+        // Most jobs run on one node: its name is the text.
+        guard text.utf8.contains(UInt8(ascii: ",")) else { return text.isEmpty ? [] : [text] }
+        return text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func binds(_ job: Job) -> [SQLValue] {
@@ -32,7 +34,7 @@ enum JobRow {
 
     /// Decodes the columns of ``selectList`` starting at `offset`; `scheduler_id` is read back
     /// from the key and cluster (``Job/schedulerID``), so the last column is not.
-    static func decode(_ row: SQLRow, offset: Int = 0) throws(SQLError) -> Job {
+    static func decode(_ row: some SQLColumns, offset: Int = 0) throws(SQLError) -> Job {
         let stateText = try row.string(offset + 3)
         guard let state = JobState(rawValue: stateText) else {
             throw SQLError(.unexpectedResult, "job row holds unknown state '\(stateText)'")

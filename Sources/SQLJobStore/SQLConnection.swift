@@ -49,11 +49,38 @@ extension SQLConnection {
 
 /// A result row's columns, read by index in the order of the `SELECT` list; a value of
 /// another type than asked for, or a NULL where one is not allowed, is an ``SQLError``.
+///
+/// Backends give the three optional reads; the others follow from them, the same for a
+/// row read in place (``SQLConnection/scan(_:_:_:)``) as for a copied ``SQLRow``.
 public protocol SQLColumns {
-    func int64(_ index: Int) throws(SQLError) -> Int64
-    func double(_ index: Int) throws(SQLError) -> Double
+    func optionalInt64(_ index: Int) throws(SQLError) -> Int64?
     func optionalDouble(_ index: Int) throws(SQLError) -> Double?
     func optionalString(_ index: Int) throws(SQLError) -> String?
+}
+
+extension SQLColumns {
+    public func int64(_ index: Int) throws(SQLError) -> Int64 {
+        guard let value = try optionalInt64(index) else { throw SQLError(.unexpectedResult, "column \(index) is NULL") }
+        return value
+    }
+
+    public func optionalInt(_ index: Int) throws(SQLError) -> Int? {
+        try optionalInt64(index).map { Int($0) }
+    }
+
+    public func int(_ index: Int) throws(SQLError) -> Int {
+        Int(try int64(index))
+    }
+
+    public func double(_ index: Int) throws(SQLError) -> Double {
+        guard let value = try optionalDouble(index) else { throw SQLError(.unexpectedResult, "column \(index) is NULL") }
+        return value
+    }
+
+    public func string(_ index: Int) throws(SQLError) -> String {
+        guard let value = try optionalString(index) else { throw SQLError(.unexpectedResult, "column \(index) is NULL") }
+        return value
+    }
 }
 
 extension SQLRow: SQLColumns {}

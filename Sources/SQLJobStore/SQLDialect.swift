@@ -50,29 +50,8 @@ extension SQLDialect {
 
     public func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int { 0 }
 
-    /// SQLite has one writer at a time: no row can arrive between reading the oldest rows
-    /// and deleting them. Their sums go in as new rows, after every row left, so each call
-    /// takes at least twice as many rows as there are states and leaves fewer behind.
-    public func foldJobStateCounts(atMost limit: Int, on connection: any SQLConnection) throws(SQLError) -> Bool {
-        let chunk = max(limit, 2 * JobState.allCases.count)
-        let oldest = try connection.execute(
-            "SELECT MAX(rowid), COUNT(*) FROM (SELECT rowid FROM job_state_deltas ORDER BY rowid LIMIT $1)",
-            [.integer(Int64(chunk) + 1)]
-        ).rows.first
-        guard let oldest, let newest = try oldest.optionalInt64(0) else { return false }
-        let more = try oldest.int(1) > chunk
-        let through = more ? try rowid(after: chunk - 1, on: connection) : newest
-        try connection.execute(
-            "INSERT INTO job_state_deltas (state, delta) SELECT state, SUM(delta) FROM job_state_deltas WHERE rowid <= $1 GROUP BY state HAVING SUM(delta) <> 0",
-            [.integer(through)]
-        )
-        try connection.execute("DELETE FROM job_state_deltas WHERE rowid <= $1", [.integer(through)])
-        return more
-    }
-
-    private func rowid(after skipped: Int, on connection: any SQLConnection) throws(SQLError) -> Int64 {
-        try connection.execute("SELECT rowid FROM job_state_deltas ORDER BY rowid LIMIT 1 OFFSET $1", [.integer(Int64(skipped))]).rows[0].int64(0)
-    }
+    /// SQLite keeps a row a state, changed in place: there is nothing to fold.
+    public func foldJobStateCounts(atMost limit: Int, on connection: any SQLConnection) throws(SQLError) -> Bool { false }
 
     public var groupsSampleSteps: Bool { false }
 

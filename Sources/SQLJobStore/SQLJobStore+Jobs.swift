@@ -105,16 +105,21 @@ extension SQLJobStore {
             } else {
                 total = try connection.execute(countSQL, filterBinds).rows.first?.int(0) ?? 0
             }
-            let jobs = limit == 0 ? [] : try connection.execute(pageSQL, pageBinds).rows.map { try JobRow.decode($0) }
-            let usage = withUsage ? try Self.usage(of: jobs.map(\.id), on: connection) : [:]
+            var jobs: [Job] = []
+            if limit > 0 {
+                jobs.reserveCapacity(limit)
+                try connection.scan(pageSQL, pageBinds) { row throws(SQLError) in jobs.append(try JobRow.decode(row)) }
+            }
+            let usage = withUsage ? try Self.usage(ofDistinct: jobs.map(\.id), on: connection) : [:]
             return (JobListing(jobs: jobs, total: total), usage)
         }
     }
 
     /// From `job_state_deltas`, which triggers on `jobs` add to in the transaction of each
-    /// change (+1 to a new job's state, −1 and +1 when it changes, −1 when it is deleted) and
-    /// ``foldJobStateCounts()`` folds: a scrape of `/metrics` reads a row a state and a
-    /// change since the last fold, not every job of a year.
+    /// change (+1 to a new job's state, −1 and +1 when it changes, −1 when it is deleted): a
+    /// scrape of `/metrics` reads a row a state, not every job of a year. SQLite adds to a
+    /// row a state in place; PostgreSQL, whose writers run at once, adds a row a change,
+    /// which ``foldJobStateCounts()`` folds.
     public func jobCountsByState() async throws -> [JobState: Int] {
         try await read { connection in try Self.jobCountsByState(on: connection) }
     }

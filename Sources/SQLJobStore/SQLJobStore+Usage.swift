@@ -38,14 +38,15 @@ extension SQLJobStore {
 
     static func usage(of jobIDs: [String], on connection: any SQLConnection) throws -> [String: JobUsage] {
         var seen = Set<String>()
-        let ids = jobIDs.filter { seen.insert($0).inserted }
+        return try usage(ofDistinct: jobIDs.filter { seen.insert($0).inserted }, on: connection)
+    }
+
+    /// ``usage(of:on:)`` for ids known to be distinct, such as a page's keys.
+    static func usage(ofDistinct ids: [String], on connection: any SQLConnection) throws -> [String: JobUsage] {
         guard !ids.isEmpty else { return [:] }
         var nodes: [String: [JobUsageTotals]] = [:]
-        let (list, binds) = Self.idList(ids)
-        for row in try connection.execute(
-            "SELECT job_id, node, cpu_seconds, peak_memory_bytes FROM job_usage WHERE job_id IN (\(list)) ORDER BY job_id, node",
-            binds
-        ).rows {
+        let (totalsSQL, binds) = totalsOfJobs.statement(for: ids)
+        try connection.forEachRow(totalsSQL, binds) { row throws(SQLError) in
             let jobID = try row.string(0)
             nodes[jobID, default: []].append(
                 JobUsageTotals(jobID: jobID, node: try row.string(1), cpuSeconds: try row.double(2), peakMemoryBytes: try row.int64(3))
@@ -56,10 +57,8 @@ extension SQLJobStore {
         // The counts kept as samples arrive; jobs whose samples came before they were kept
         // have none, and only their samples are counted here.
         var uncounted: [String] = []
-        let (reported, reportedIDs) = Self.idList(nodes.keys.sorted())
-        for row in try connection.execute("SELECT id, gpu_samples, idle_gpu_samples, last_sample_us FROM jobs WHERE id IN (\(reported))", reportedIDs)
-            .rows
-        {
+        let (keptSQL, reportedIDs) = keptGPUCounts.statement(for: nodes.keys.sorted())
+        try connection.forEachRow(keptSQL, reportedIDs) { row throws(SQLError) in
             let jobID = try row.string(0)
             if let gpuSamples = try row.optionalInt(1), let idle = try row.optionalInt(2) {
                 usage[jobID]?.gpuSamples = gpuSamples
@@ -70,15 +69,8 @@ extension SQLJobStore {
         }
         guard !uncounted.isEmpty else { return usage }
         // One pass over each such job's own samples, through the (job_id, time) index.
-        let (counted, countedIDs) = Self.idList(uncounted.sorted())
-        let countedBinds = countedIDs + [.double(JobUsage.idleGPUThreshold)]
-        for row in try connection.execute(
-            """
-            SELECT job_id, COUNT(gpu_usage), COALESCE(SUM(CASE WHEN gpu_usage < $\(countedBinds.count) THEN 1 ELSE 0 END), 0) \
-            FROM samples WHERE job_id IN (\(counted)) GROUP BY job_id
-            """,
-            countedBinds
-        ).rows {
+        let (countSQL, countedIDs) = gpuCountsFromSamples.statement(for: uncounted.sorted())
+        try connection.forEachRow(countSQL, countedIDs + [.double(JobUsage.idleGPUThreshold)]) { row throws(SQLError) in
             let jobID = try row.string(0)
             usage[jobID]?.gpuSamples = try row.int(1)
             usage[jobID]?.idleGPUSamples = try row.int(2)
@@ -86,13 +78,52 @@ extension SQLJobStore {
         return usage
     }
 
-    /// Placeholders and binds for `IN (…)` over `ids`, padded (with the last id again) to a
-    /// power of two: each connection then prepares a handful of statements, not one per
-    /// page size.
-    static func idList(_ ids: [String]) -> (placeholders: String, binds: [SQLValue]) {
-        var size = 1
-        while size < ids.count { size *= 2 }
-        let padded = ids + Array(repeating: ids.last ?? "", count: size - ids.count)
-        return ((1...size).map { "$\($0)" }.joined(separator: ", "), padded.map { .text($0) })
+    private static let totalsOfJobs = IDListStatement { ids, _ in
+        "SELECT job_id, node, cpu_seconds, peak_memory_bytes FROM job_usage WHERE job_id IN (\(ids)) ORDER BY job_id, node"
+    }
+
+    private static let keptGPUCounts = IDListStatement { ids, _ in
+        "SELECT id, gpu_samples, idle_gpu_samples, last_sample_us FROM jobs WHERE id IN (\(ids))"
+    }
+
+    /// The idle threshold is bound after the ids.
+    private static let gpuCountsFromSamples = IDListStatement { ids, count in
+        """
+        SELECT job_id, COUNT(gpu_usage), COALESCE(SUM(CASE WHEN gpu_usage < $\(count + 1) THEN 1 ELSE 0 END), 0) \
+        FROM samples WHERE job_id IN (\(ids)) GROUP BY job_id
+        """
+    }
+}
+
+/// A statement over `IN (…)` a list of ids, bound as `$1` to `$n`. The list is padded (with
+/// its last id again) to a power of two, so each connection prepares a handful of statements,
+/// not one per page size; the texts up to a page's largest are written once, not per request.
+struct IDListStatement: Sendable {
+    /// The statement for `ids`, given as placeholders, and how many there are.
+    typealias Template = @Sendable (_ ids: String, _ count: Int) -> String
+
+    private let template: Template
+    /// Index `k`: the statement for 2^k ids.
+    private let written: [String]
+
+    init(_ template: @escaping Template) {
+        self.template = template
+        written = (0...Self.writtenPowers).map { power in Self.text(template, count: 1 << power) }
+    }
+
+    /// Up to 1,024 ids, a page of ``JobPage/maxLimit`` jobs.
+    private static let writtenPowers = 10
+
+    func statement(for ids: [String]) -> (sql: String, binds: [SQLValue]) {
+        var power = 0
+        while 1 << power < ids.count { power += 1 }
+        let count = 1 << power
+        var binds = ids.map { SQLValue.text($0) }
+        binds.append(contentsOf: repeatElement(.text(ids.last ?? ""), count: count - ids.count))
+        return (power < written.count ? written[power] : Self.text(template, count: count), binds)
+    }
+
+    private static func text(_ template: Template, count: Int) -> String {
+        template((1...count).map { "$\($0)" }.joined(separator: ", "), count)
     }
 }

@@ -14,7 +14,7 @@ enum SQLTime {
     }
 }
 
-extension SQLRow {
+extension SQLColumns {
     func optionalDate(_ index: Int) throws(SQLError) -> Date? {
         try optionalInt64(index).map(Microseconds.date)
     }

@@ -136,27 +136,8 @@ final class SQLiteConnection: SQLConnection {
     }
 
     private func readRow(_ statement: OpaquePointer) -> SQLRow {
-        let count = sqlite3_column_count(statement)
-        var values: [SQLValue] = []
-        values.reserveCapacity(Int(count))
-        for column in 0..<count {
-            switch sqlite3_column_type(statement, column) {
-            case SQLITE_INTEGER:
-                values.append(.integer(sqlite3_column_int64(statement, column)))
-            case SQLITE_FLOAT:
-                values.append(.double(sqlite3_column_double(statement, column)))
-            case SQLITE_NULL:
-                values.append(.null)
-            default:
-                let length = Int(sqlite3_column_bytes(statement, column))
-                if let text = sqlite3_column_text(statement, column) {
-                    values.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)))
-                } else {
-                    values.append(.text(""))
-                }
-            }
-        }
-        return SQLRow(values: values)
+        let columns = SQLiteColumns(statement: statement)
+        return SQLRow(values: (0..<columns.count).map(columns.value))
     }
 
     // MARK: Errors
@@ -188,7 +169,8 @@ final class SQLiteConnection: SQLConnection {
     }
 }
 
-/// The current row of a stepped statement, read in place.
+/// The current row of a stepped statement, read in place: numbers and short texts without
+/// an allocation, which matters for a page of jobs and a job's every sample.
 private struct SQLiteColumns: SQLColumns {
     let statement: OpaquePointer
     /// Read once: an index past it is undefined behaviour in SQLite, so every access checks.
@@ -206,28 +188,44 @@ private struct SQLiteColumns: SQLColumns {
         return sqlite3_column_type(statement, Int32(index))
     }
 
-    func int64(_ index: Int) throws(SQLError) -> Int64 {
-        guard try type(index) == SQLITE_INTEGER else { throw SQLError(.unexpectedResult, "column \(index) is not an integer") }
-        return sqlite3_column_int64(statement, Int32(index))
+    /// The column as it is stored; `index` is within ``count``.
+    func value(_ index: Int) -> SQLValue {
+        switch sqlite3_column_type(statement, Int32(index)) {
+        case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, Int32(index)))
+        case SQLITE_FLOAT: .double(sqlite3_column_double(statement, Int32(index)))
+        case SQLITE_NULL: .null
+        default: .text(text(index))
+        }
+    }
+
+    private func text(_ index: Int) -> String {
+        // Text first, then its length: SQLite's order for a value it may have to convert.
+        guard let text = sqlite3_column_text(statement, Int32(index)) else { return "" }
+        let length = Int(sqlite3_column_bytes(statement, Int32(index)))
+        return String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)
+    }
+
+    func optionalInt64(_ index: Int) throws(SQLError) -> Int64? {
+        switch try type(index) {
+        case SQLITE_NULL: nil
+        case SQLITE_INTEGER: sqlite3_column_int64(statement, Int32(index))
+        default: try value(index).int64(column: index)
+        }
     }
 
     func optionalDouble(_ index: Int) throws(SQLError) -> Double? {
         switch try type(index) {
-        case SQLITE_NULL: return nil
-        case SQLITE_INTEGER, SQLITE_FLOAT: return sqlite3_column_double(statement, Int32(index))
-        default: throw SQLError(.unexpectedResult, "column \(index) is not a number")
+        case SQLITE_NULL: nil
+        case SQLITE_INTEGER, SQLITE_FLOAT: sqlite3_column_double(statement, Int32(index))
+        default: try value(index).double(column: index)
         }
     }
 
-    func double(_ index: Int) throws(SQLError) -> Double {
-        guard let value = try optionalDouble(index) else { throw SQLError(.unexpectedResult, "column \(index) is NULL") }
-        return value
-    }
-
     func optionalString(_ index: Int) throws(SQLError) -> String? {
-        guard try type(index) != SQLITE_NULL else { return nil }
-        let length = Int(sqlite3_column_bytes(statement, Int32(index)))
-        guard let text = sqlite3_column_text(statement, Int32(index)) else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)
+        switch try type(index) {
+        case SQLITE_NULL: nil
+        case SQLITE_TEXT, SQLITE_BLOB: text(index)
+        default: value(index).string
+        }
     }
 }

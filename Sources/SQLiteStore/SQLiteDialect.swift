@@ -153,5 +153,37 @@ struct SQLiteDialect: SQLDialect {
                 DROP INDEX jobs_user;
                 """
         ),
+        SQLMigration(
+            version: 10,
+            description: "jobs counted by state in a row a state, changed in place",
+            // A row a change made every count (a list's total, a scrape) sort the changes since
+            // the last fold: 200 of them cost a page of jobs 40 µs. SQLite has one writer at a
+            // time, so a row a state, updated in place, makes no writer wait for another; the
+            // rows a change were for PostgreSQL's concurrent writers, which keep them.
+            sql: """
+                DROP TRIGGER jobs_count_inserted;
+                DROP TRIGGER jobs_count_deleted;
+                DROP TRIGGER jobs_count_state_changed;
+                CREATE TABLE job_state_counts (
+                    state TEXT PRIMARY KEY NOT NULL,
+                    delta INTEGER NOT NULL
+                );
+                INSERT INTO job_state_counts (state, delta) SELECT state, SUM(delta) FROM job_state_deltas GROUP BY state;
+                DROP TABLE job_state_deltas;
+                ALTER TABLE job_state_counts RENAME TO job_state_deltas;
+                CREATE TRIGGER jobs_count_inserted AFTER INSERT ON jobs BEGIN
+                    INSERT INTO job_state_deltas (state, delta) VALUES (NEW.state, 1)
+                        ON CONFLICT (state) DO UPDATE SET delta = delta + excluded.delta;
+                END;
+                CREATE TRIGGER jobs_count_deleted AFTER DELETE ON jobs BEGIN
+                    INSERT INTO job_state_deltas (state, delta) VALUES (OLD.state, -1)
+                        ON CONFLICT (state) DO UPDATE SET delta = delta + excluded.delta;
+                END;
+                CREATE TRIGGER jobs_count_state_changed AFTER UPDATE OF state ON jobs WHEN OLD.state IS NOT NEW.state BEGIN
+                    INSERT INTO job_state_deltas (state, delta) VALUES (OLD.state, -1), (NEW.state, 1)
+                        ON CONFLICT (state) DO UPDATE SET delta = delta + excluded.delta;
+                END;
+                """
+        ),
     ]
 }

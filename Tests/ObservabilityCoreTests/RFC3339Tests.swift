@@ -87,7 +87,9 @@ struct RFC3339Tests {
     @Test func writingNeverTrapsWhateverTheDate() {
         for seconds in [Double.nan, .infinity, -.infinity, 1e300, -1e300, 9.3e12, -9.3e12] {
             #expect(!RFC3339.format(Date(timeIntervalSince1970: seconds)).isEmpty)
+            #expect(RFC3339.format(Date(timeIntervalSince1970: seconds), fractionDigits: 6).utf8.count <= RFC3339.maxWrittenBytes)
         }
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -9.3e12), fractionDigits: 6) == "-289567-08-09T12:26:40.000000Z")
     }
 
     @Test func roundTripsEveryDayOfFourCenturiesToTheMillisecond() throws {

@@ -6,12 +6,13 @@ import Testing
 
 @testable import ObservabilityServer
 
-/// The job list written by hand (``JSONWriter``) says what the generated `Codable` encoding
-/// says: decoded by the generated decoder it is the value written, and as JSON it equals
-/// `JSONEncoder`'s output. The query is read as the generated code reads it.
+/// The job list written by hand (``JSONWriter``) from the core's types says what the generated
+/// `Codable` encoding of the generated types built from them says: decoded by the generated
+/// decoder it is the generated value, and as JSON it equals `JSONEncoder`'s output. The
+/// query is read as the generated code reads it.
 @Suite("Job list JSON")
 struct JobListJSONTests {
-    static func written(_ list: Components.Schemas.JobList) throws -> Data {
+    static func written(_ list: JobListPage) throws -> Data {
         var writer = JSONWriter(capacity: 64)
         try writer.write(list)
         return Data(writer.buffer.readableBytesView)
@@ -20,54 +21,66 @@ struct JobListJSONTests {
     /// Times at whole milliseconds, the precision the one time shape keeps.
     static func time(_ seconds: Double) -> Date { Date(timeIntervalSince1970: 1_780_000_000 + seconds) }
 
-    static let full = Components.Schemas.Job(
-        id: "42.héllo \"quoted\" \\ back\tslash/\u{1}",
+    /// Every field, a cluster's key, and text that must be escaped; ended with a timeout after
+    /// idle GPUs and unused CPUs, so it has a summary and verdicts.
+    static let full = Job(
+        id: "hpc1/42.héllo \"quoted\" \\ back\tslash/\u{1}",
         user: "alice",
         nodes: ["cn001", "cn002"],
-        state: .completed,
-        name: "línea\nbreak",
-        partition: "gpu",
-        account: "physics",
-        cluster: "hpc1",
-        requestedCpus: 64,
-        requestedMemoryMb: 262_144.5,
-        requestedGpus: 4,
+        state: .timeout,
+        attributes: JobAttributes(
+            name: "línea\nbreak",
+            partition: "gpu",
+            account: "physics",
+            cluster: "hpc1",
+            requestedCPUs: 64,
+            requestedMemoryBytes: 274_878_431_232 + 524_288,
+            requestedGPUs: 4
+        ),
         exitCode: -9,
         submitTime: time(0.125),
         startTime: time(60),
-        endTime: time(3_600.5),
-        runtimeSeconds: 3_540.375,
-        summary: .init(
-            cpuSeconds: 1e-7,
-            peakMemoryMb: 1.5e20,
-            elapsedSeconds: 0,
-            cpuEfficiencyPercent: 12.3,
-            memoryEfficiencyPercent: nil,
-            gpuIdlePercent: 99.9,
-            notes: [.init(code: .gpusIdle, message: "GPUs idle 99.9 % of the time")]
-        ),
-        verdicts: [.gpusIdle, .cpuUnderused]
+        endTime: time(3_600.5)
     )
 
-    static let sparse = Components.Schemas.Job(
-        id: "7",
-        user: "bob",
-        nodes: [],
-        state: .pending,
-        submitTime: time(1),
-        runtimeSeconds: 0
+    static let fullUsage = JobUsage(
+        nodes: [
+            JobUsageTotals(jobID: full.id, node: "cn001", cpuSeconds: 1_000.25, peakMemoryBytes: 3 << 30),
+            JobUsageTotals(jobID: full.id, node: "cn002", cpuSeconds: 1e-7, peakMemoryBytes: 1 << 20),
+        ],
+        gpuSamples: 1_000,
+        idleGPUSamples: 999
     )
 
-    static let list = Components.Schemas.JobList(jobs: [full, sparse], total: 1_000_000, limit: 2, offset: 0, nextCursor: "djEuMS43")
+    /// Running, with no use reported: no summary, and a runtime measured to now.
+    static let running = Job(id: "8", user: "carol", nodes: ["cn003"], state: .running, submitTime: time(1), startTime: time(2))
 
-    @Test func theGeneratedDecoderReadsBackTheValueWritten() throws {
+    static let sparse = Job(id: "7", user: "bob", submitTime: time(1))
+
+    static func page(_ jobs: [Job], limit: Int = 3, offset: Int = 0, total: Int = 1_000_000) throws -> JobListPage {
+        JobListPage(
+            listing: JobListing(jobs: jobs, total: total),
+            usage: [full.id: fullUsage],
+            page: try JobPage(limit: limit, offset: offset),
+            now: time(7_200.25),
+            thresholds: JobVerdicts.Thresholds()
+        )
+    }
+
+    static func generated(_ list: JobListPage) -> Components.Schemas.JobList { Components.Schemas.JobList(list) }
+
+    @Test func theGeneratedDecoderReadsBackTheGeneratedValue() throws {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             return try RFC3339DateTranscoder().decode(text)
         }
-        for value in [Self.list, .init(jobs: [], total: 0, limit: 0, offset: 5, nextCursor: nil)] {
-            #expect(try decoder.decode(Components.Schemas.JobList.self, from: Self.written(value)) == value)
+        let full = try Self.page([Self.full, Self.running, Self.sparse])
+        let expected = Self.generated(full)
+        #expect(expected.jobs.first?.summary != nil && expected.jobs.first?.verdicts?.count ?? 0 >= 2 && expected.nextCursor != nil)
+        #expect(expected.jobs.first?.id == "42.héllo \"quoted\" \\ back\tslash/\u{1}")
+        for value in [full, try Self.page([], limit: 0, offset: 5, total: 0)] {
+            #expect(try decoder.decode(Components.Schemas.JobList.self, from: Self.written(value)) == Self.generated(value))
         }
     }
 
@@ -77,8 +90,9 @@ struct JobListJSONTests {
             var container = encoder.singleValueContainer()
             try container.encode(try RFC3339DateTranscoder().encode(date))
         }
-        let mine = try JSONSerialization.jsonObject(with: Self.written(Self.list)) as? NSDictionary
-        let theirs = try JSONSerialization.jsonObject(with: encoder.encode(Self.list)) as? NSDictionary
+        let list = try Self.page([Self.full, Self.running, Self.sparse])
+        let mine = try JSONSerialization.jsonObject(with: Self.written(list)) as? NSDictionary
+        let theirs = try JSONSerialization.jsonObject(with: encoder.encode(Self.generated(list))) as? NSDictionary
         #expect(mine != nil && mine == theirs)
     }
 
@@ -97,6 +111,22 @@ struct JobListJSONTests {
         #expect(String(buffer: writer.buffer) == #"{"s":"\"\\\n\r\t\b\f\u001fé/","a":[-1,0.5,{}]}"#)
         #expect(throws: JSONWriter.NotANumber.self) { try writer.number(.nan) }
         #expect(throws: JSONWriter.NotANumber.self) { try writer.field("x", Double.infinity) }
+    }
+
+    /// Past its first memory, and with every byte of a long string escaped (six bytes each).
+    @Test func growsAsItWritesAndEscapesLongStrings() throws {
+        var writer = JSONWriter(capacity: 1)
+        let controls = String(repeating: "\u{1}", count: 10_000)
+        writer.beginArray()
+        writer.string(controls)
+        writer.integer(.min)
+        writer.integer(.max)
+        writer.time(Date(timeIntervalSince1970: 9.3e12))
+        writer.endArray()
+        let decoded = try JSONSerialization.jsonObject(with: Data(writer.buffer.readableBytesView)) as? [Any]
+        #expect(decoded?.first as? String == controls)
+        #expect(decoded?[1] as? Int64 == .min && decoded?[2] as? Int64 == .max)
+        #expect(writer.buffer.readableBytes == 60_000 + 2 + 1 + 20 + 1 + 19 + 1 + 26 + 2 + 2)
     }
 
     @Test func theQueryIsReadAsFormData() throws {

@@ -14,26 +14,36 @@ import Foundation
 /// value where it goes: commas and colons follow from the calls, strings are escaped as RFC
 /// 8259 asks, and a number JSON cannot hold (NaN, infinity) is an error, as it is for
 /// `JSONEncoder`.
-struct JSONWriter {
+///
+/// The bytes go into memory of its own, not an array: an array checks that its storage is
+/// unique and large enough on every append, which cost as much as the writing. Not copyable,
+/// so that the memory has one owner, which frees it.
+struct JSONWriter: ~Copyable {
     /// A number that JSON cannot represent.
     struct NotANumber: Error, CustomStringConvertible {
         let key: String
         var description: String { "\(key) is not a finite number" }
     }
 
-    /// Written into an array and copied into a buffer once: a `ByteBuffer` checks its
-    /// storage's uniqueness on every write, which cost more than the writing.
-    private var bytes: [UInt8] = []
-    /// One entry per open object or array: whether nothing has been written in it yet.
-    private var opened: [Bool] = []
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+    /// Bit `n` set: nothing has been written yet in the container open at depth `n`.
+    private var emptyContainers: UInt64 = 0
+    private var depth = 0
     private var afterKey = false
     private var lastKey: StaticString = ""
 
     init(capacity: Int) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
     }
 
-    var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
+    deinit {
+        base.deallocate()
+    }
+
+    var buffer: ByteBuffer { ByteBuffer(bytes: UnsafeBufferPointer(start: base, count: count)) }
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
     mutating func endObject() { close(UInt8(ascii: "}")) }
@@ -42,36 +52,45 @@ struct JSONWriter {
 
     mutating func key(_ name: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        reserve(name.utf8CodeUnitCount + 3)
+        put(UInt8(ascii: "\""))
+        put(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        put(UInt8(ascii: "\""))
+        put(UInt8(ascii: ":"))
         afterKey = true
         lastKey = name
     }
 
     mutating func string(_ value: String) {
         separate()
-        writeQuoted(value)
+        var value = value
+        value.withUTF8 { writeQuoted($0) }
     }
 
     mutating func integer(_ value: Int64) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        reserve(DecimalText.maxDigits + 1)
+        if value < 0 { put(UInt8(ascii: "-")) }
+        count += DecimalText.write(value.magnitude, to: base + count)
     }
 
     mutating func number(_ value: Double) throws(NotANumber) {
         guard value.isFinite else { throw NotANumber(key: "\(lastKey)") }
         separate()
-        bytes.append(contentsOf: value.description.utf8)
+        var text = value.description
+        text.withUTF8 { text in
+            reserve(text.count)
+            put(text)
+        }
     }
 
     /// The service's one time shape, as ``RFC3339/format(_:fractionDigits:)`` writes it.
     mutating func time(_ value: Date) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        RFC3339.write(value, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        reserve(RFC3339.maxWrittenBytes + 2)
+        put(UInt8(ascii: "\""))
+        count += RFC3339.write(value, into: UnsafeMutableBufferPointer(start: base + count, count: capacity - count))
+        put(UInt8(ascii: "\""))
     }
 
     /// `"name": value` when the value is there; nothing when it is nil, as the generated
@@ -108,14 +127,19 @@ struct JSONWriter {
     }
 
     private mutating func open(_ bracket: UInt8) {
+        // The writers nest a handful deep, by their code, never by what they write.
+        precondition(depth < UInt64.bitWidth, "JSONWriter nests at most \(UInt64.bitWidth) deep")
         separate()
-        bytes.append(bracket)
-        opened.append(true)
+        reserve(1)
+        put(bracket)
+        emptyContainers |= 1 << depth
+        depth += 1
     }
 
     private mutating func close(_ bracket: UInt8) {
-        opened.removeLast()
-        bytes.append(bracket)
+        depth -= 1
+        reserve(1)
+        put(bracket)
     }
 
     /// The comma before a value or key that is not its container's first, none after a key.
@@ -124,44 +148,85 @@ struct JSONWriter {
             afterKey = false
             return
         }
-        guard let isFirst = opened.last else { return }
-        if isFirst {
-            opened[opened.count - 1] = false
+        guard depth > 0 else { return }
+        let bit: UInt64 = 1 << (depth - 1)
+        if emptyContainers & bit != 0 {
+            emptyContainers &= ~bit
         } else {
-            bytes.append(UInt8(ascii: ","))
+            reserve(1)
+            put(UInt8(ascii: ","))
         }
     }
 
-    private mutating func writeQuoted(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        if value.utf8.contains(where: Self.needsEscape) {
-            for byte in value.utf8 { writeEscaped(byte) }
+    private mutating func writeQuoted(_ value: UnsafeBufferPointer<UInt8>) {
+        if value.contains(where: Self.needsEscape) {
+            // At most six bytes (`\u001f`) for each.
+            reserve(value.count * 6 + 2)
+            put(UInt8(ascii: "\""))
+            for byte in value { writeEscaped(byte) }
         } else {
-            bytes.append(contentsOf: value.utf8)
+            reserve(value.count + 2)
+            put(UInt8(ascii: "\""))
+            put(value)
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
+    /// Writes `byte` as JSON has it inside a string; room for six bytes is reserved.
     private mutating func writeEscaped(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
-        case UInt8(ascii: "\n"): bytes.append(contentsOf: #"\n"#.utf8)
-        case UInt8(ascii: "\r"): bytes.append(contentsOf: #"\r"#.utf8)
-        case UInt8(ascii: "\t"): bytes.append(contentsOf: #"\t"#.utf8)
-        case 0x08: bytes.append(contentsOf: #"\b"#.utf8)
-        case 0x0C: bytes.append(contentsOf: #"\f"#.utf8)
-        case ..<0x20:
-            bytes.append(contentsOf: #"\u00"#.utf8)
-            bytes.append(Self.hexDigits[Int(byte >> 4)])
-            bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-        default: bytes.append(byte)
+        let escape: UInt8? =
+            switch byte {
+            case UInt8(ascii: "\""): UInt8(ascii: "\"")
+            case UInt8(ascii: "\\"): UInt8(ascii: "\\")
+            case UInt8(ascii: "\n"): UInt8(ascii: "n")
+            case UInt8(ascii: "\r"): UInt8(ascii: "r")
+            case UInt8(ascii: "\t"): UInt8(ascii: "t")
+            case 0x08: UInt8(ascii: "b")
+            case 0x0C: UInt8(ascii: "f")
+            default: nil
+            }
+        if let escape {
+            put(UInt8(ascii: "\\"))
+            put(escape)
+        } else if byte < 0x20 {
+            for code in "\\u00".utf8 { put(code) }
+            put(Self.hexDigits.utf8Start[Int(byte >> 4)])
+            put(Self.hexDigits.utf8Start[Int(byte & 0x0F)])
+        } else {
+            put(byte)
         }
+    }
+
+    // MARK: Memory
+
+    /// Makes room for `extra` more bytes; every ``put(_:)`` follows a reservation for it.
+    private mutating func reserve(_ extra: Int) {
+        let (needed, overflow) = count.addingReportingOverflow(extra)
+        precondition(!overflow, "JSONWriter cannot hold \(extra) more bytes")
+        guard needed > capacity else { return }
+        var grown = capacity
+        while grown < needed { grown = grown.multipliedReportingOverflow(by: 2).overflow ? needed : grown * 2 }
+        let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        storage.initialize(from: base, count: count)
+        base.deallocate()
+        base = storage
+        capacity = grown
+    }
+
+    private mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else { return }
+        (base + count).initialize(from: start, count: bytes.count)
+        count += bytes.count
     }
 }

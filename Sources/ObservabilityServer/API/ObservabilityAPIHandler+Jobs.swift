@@ -4,7 +4,12 @@ import ObservabilityCore
 
 extension ObservabilityAPIHandler {
     func listJobs(_ input: Operations.ListJobs.Input) async throws -> Operations.ListJobs.Output {
-        let query = input.query
+        .ok(.init(body: .json(Components.Schemas.JobList(try await jobListPage(input.query)))))
+    }
+
+    /// The page `GET /v1/jobs` answers, checked and read, in the core's types: ``JobListRoute``
+    /// writes it as JSON without building the generated types first, ``listJobs(_:)`` maps it.
+    func jobListPage(_ query: Operations.ListJobs.Input.Query) async throws -> JobListPage {
         let page = try APIProblem.parsingQuery { () throws(ValidationError) in
             try JobPage(
                 limit: query.limit.map { Int($0) } ?? JobPage.defaultLimit,
@@ -30,29 +35,7 @@ extension ObservabilityAPIHandler {
             cluster: query.cluster
         )
         let (listing, usage) = try await store.listJobsWithUsage(filter, page: page)
-        let now = self.now()
-        let jobs = listing.jobs.map { job in
-            let summary = usage[job.id].flatMap { JobSummary(job: job, usage: $0, now: now) }
-            return Components.Schemas.Job(
-                job,
-                now: now,
-                summary: summary,
-                verdicts: JobVerdicts.notes(for: job, summary: summary, thresholds: verdicts)
-            )
-        }
-        return .ok(
-            .init(
-                body: .json(
-                    .init(
-                        jobs: jobs,
-                        total: Int64(listing.total),
-                        limit: Int64(page.limit),
-                        offset: Int64(page.offset),
-                        nextCursor: listing.nextCursor(limit: page.limit)?.encoded
-                    )
-                )
-            )
-        )
+        return JobListPage(listing: listing, usage: usage, page: page, now: now(), thresholds: verdicts)
     }
 
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
