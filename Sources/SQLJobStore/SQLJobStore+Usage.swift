@@ -44,28 +44,29 @@ extension SQLJobStore {
     /// ``usage(of:on:)`` for ids known to be distinct, such as a page's keys.
     static func usage(ofDistinct ids: [String], on connection: any SQLConnection) throws -> [String: JobUsage] {
         guard !ids.isEmpty else { return [:] }
-        var nodes: [String: [JobUsageTotals]] = [:]
-        let (totalsSQL, binds) = totalsOfJobs.statement(for: ids)
-        try connection.forEachRow(totalsSQL, binds) { row throws(SQLError) in
-            let jobID = try row.string(0)
-            nodes[jobID, default: []].append(
-                JobUsageTotals(jobID: jobID, node: try row.string(1), cpuSeconds: try row.double(2), peakMemoryBytes: try row.int64(3))
-            )
-        }
-        guard !nodes.isEmpty else { return [:] }
-        var usage = nodes.mapValues { JobUsage(nodes: $0) }
-        // The counts kept as samples arrive; jobs whose samples came before they were kept
-        // have none, and only their samples are counted here.
+        // A site without collectors has no totals at all: one probe, not one for each job.
+        guard try !connection.execute("SELECT 1 FROM job_usage LIMIT 1").rows.isEmpty else { return [:] }
+        var usage: [String: JobUsage] = [:]
+        usage.reserveCapacity(ids.count)
+        // The counts kept as samples arrive are read with each job's first node; jobs whose
+        // samples came before they were kept have none, and only their samples are counted here.
         var uncounted: [String] = []
-        let (keptSQL, reportedIDs) = keptGPUCounts.statement(for: nodes.keys.sorted())
-        try connection.forEachRow(keptSQL, reportedIDs) { row throws(SQLError) in
+        let (totalsSQL, binds) = totalsOfJobs.statement(for: ids)
+        try connection.scan(totalsSQL, binds) { row throws(SQLError) in
             let jobID = try row.string(0)
-            if let gpuSamples = try row.optionalInt(1), let idle = try row.optionalInt(2) {
-                usage[jobID]?.gpuSamples = gpuSamples
-                usage[jobID]?.idleGPUSamples = idle
-            } else if try row.optionalInt64(3) != nil {
+            let totals = JobUsageTotals(jobID: jobID, node: try row.string(1), cpuSeconds: try row.double(2), peakMemoryBytes: try row.int64(3))
+            if usage[jobID] != nil {
+                usage[jobID]?.nodes.append(totals)
+                return
+            }
+            var first = JobUsage(nodes: [totals])
+            if let gpuSamples = try row.optionalInt(4), let idle = try row.optionalInt(5) {
+                first.gpuSamples = gpuSamples
+                first.idleGPUSamples = idle
+            } else if try row.optionalInt64(6) != nil {
                 uncounted.append(jobID)
             }
+            usage[jobID] = first
         }
         guard !uncounted.isEmpty else { return usage }
         // One pass over each such job's own samples, through the (job_id, time) index.
@@ -78,12 +79,12 @@ extension SQLJobStore {
         return usage
     }
 
+    /// Each node's totals, with the job's kept GPU counts and newest sample time beside them.
     private static let totalsOfJobs = IDListStatement { ids, _ in
-        "SELECT job_id, node, cpu_seconds, peak_memory_bytes FROM job_usage WHERE job_id IN (\(ids)) ORDER BY job_id, node"
-    }
-
-    private static let keptGPUCounts = IDListStatement { ids, _ in
-        "SELECT id, gpu_samples, idle_gpu_samples, last_sample_us FROM jobs WHERE id IN (\(ids))"
+        """
+        SELECT u.job_id, u.node, u.cpu_seconds, u.peak_memory_bytes, j.gpu_samples, j.idle_gpu_samples, j.last_sample_us \
+        FROM job_usage u JOIN jobs j ON j.id = u.job_id WHERE u.job_id IN (\(ids)) ORDER BY u.job_id, u.node
+        """
     }
 
     /// The idle threshold is bound after the ids.

@@ -182,10 +182,14 @@ private struct SQLiteColumns: SQLColumns {
     }
 
     private func type(_ index: Int) throws(SQLError) -> Int32 {
+        try checkIndex(index)
+        return sqlite3_column_type(statement, Int32(index))
+    }
+
+    private func checkIndex(_ index: Int) throws(SQLError) {
         guard index >= 0, index < count else {
             throw SQLError(.unexpectedResult, "column \(index) missing from a row of \(count)")
         }
-        return sqlite3_column_type(statement, Int32(index))
     }
 
     /// The column as it is stored; `index` is within ``count``.
@@ -194,13 +198,14 @@ private struct SQLiteColumns: SQLColumns {
         case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, Int32(index)))
         case SQLITE_FLOAT: .double(sqlite3_column_double(statement, Int32(index)))
         case SQLITE_NULL: .null
-        default: .text(text(index))
+        default: .text(text(index) ?? "")
         }
     }
 
-    private func text(_ index: Int) -> String {
+    /// Nil for NULL. (SQLite also gives no text when out of memory, and then fails the step.)
+    private func text(_ index: Int) -> String? {
         // Text first, then its length: SQLite's order for a value it may have to convert.
-        guard let text = sqlite3_column_text(statement, Int32(index)) else { return "" }
+        guard let text = sqlite3_column_text(statement, Int32(index)) else { return nil }
         let length = Int(sqlite3_column_bytes(statement, Int32(index)))
         return String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)
     }
@@ -221,11 +226,10 @@ private struct SQLiteColumns: SQLColumns {
         }
     }
 
+    /// A number stored where text was expected comes back as SQLite writes it.
     func optionalString(_ index: Int) throws(SQLError) -> String? {
-        switch try type(index) {
-        case SQLITE_NULL: nil
-        case SQLITE_TEXT, SQLITE_BLOB: text(index)
-        default: value(index).string
-        }
+        try checkIndex(index)
+        // Without asking the type first: one call fewer on every text column of a page of jobs.
+        return text(index)
     }
 }
