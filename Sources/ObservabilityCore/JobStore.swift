@@ -76,7 +76,8 @@ public protocol JobStore: Sendable {
     func jobCountsByState() async throws -> [JobState: Int]
 
     /// Compacts what the store keeps to count jobs by state without reading every job; the
-    /// server calls it every minute, so that a count reads about a minute of changes.
+    /// server calls it every minute, so that a count reads about a minute of changes. A store
+    /// that keeps one count a state has nothing to compact.
     func foldJobStateCounts() async throws
 
     /// How many jobs were ever created; deleting jobs does not lower it.

@@ -245,13 +245,8 @@ struct PostgresDialect: SQLDialect {
 
     /// All rows in one statement, which folds exactly the rows it deletes: a row other writers
     /// add meanwhile is neither lost nor counted twice, and they do not wait for it.
-    func foldJobStateCounts(atMost limit: Int, on connection: any SQLConnection) throws(SQLError) -> Bool {
-        try connection.execute(
-            """
-            WITH folded AS (DELETE FROM job_state_deltas RETURNING state, delta) \
-            INSERT INTO job_state_deltas (state, delta) SELECT state, SUM(delta) FROM folded GROUP BY state HAVING SUM(delta) <> 0
-            """
-        )
-        return false
-    }
+    let foldJobStateCountsSQL: String? = """
+        WITH folded AS (DELETE FROM job_state_deltas RETURNING state, delta) \
+        INSERT INTO job_state_deltas (state, delta) SELECT state, SUM(delta) FROM folded GROUP BY state HAVING SUM(delta) <> 0
+        """
 }

@@ -30,10 +30,9 @@ public protocol SQLDialect: Sendable {
     /// partitions) and returns how many samples they held; what is left older than `cutoff`
     /// is deleted row by row with ``deleteOldSamplesChunk``.
     func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int
-    /// Folds rows of `job_state_deltas` into one a state, in a write transaction, at most
-    /// `limit` of them where the database locks every writer out meanwhile; returns whether
-    /// rows are left to fold.
-    func foldJobStateCounts(atMost limit: Int, on connection: any SQLConnection) throws(SQLError) -> Bool
+    /// The statement that folds the rows of `job_state_deltas` into one a state, run in a
+    /// write transaction; nil where each state keeps one row already.
+    var foldJobStateCountsSQL: String? { get }
     /// Whether the database groups a job's samples into steps itself. PostgreSQL does it in
     /// SQL; SQLite would sort every sample first (`GROUP BY` on a computed step), so for it
     /// the store folds the samples, read in index order, into steps.
@@ -51,7 +50,7 @@ extension SQLDialect {
     public func dropSamples(before cutoff: Date, on connection: any SQLConnection) throws(SQLError) -> Int { 0 }
 
     /// SQLite keeps a row a state, changed in place: there is nothing to fold.
-    public func foldJobStateCounts(atMost limit: Int, on connection: any SQLConnection) throws(SQLError) -> Bool { false }
+    public var foldJobStateCountsSQL: String? { nil }
 
     public var groupsSampleSteps: Bool { false }
 

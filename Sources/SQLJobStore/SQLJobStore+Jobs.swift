@@ -124,14 +124,12 @@ extension SQLJobStore {
         try await read { connection in try Self.jobCountsByState(on: connection) }
     }
 
-    /// Folds `job_state_deltas` into a row a state, each transaction at most
-    /// ``foldChunk`` rows, so a writer waits for one chunk at most.
+    /// Folds `job_state_deltas` into a row a state, in one write; nothing, not even a
+    /// transaction, where the dialect keeps a row a state already.
     public func foldJobStateCounts() async throws {
-        let dialect = self.dialect
-        while try await write({ connection in try dialect.foldJobStateCounts(atMost: Self.foldChunk, on: connection) }) {}
+        guard let fold = dialect.foldJobStateCountsSQL else { return }
+        try await write { connection in _ = try connection.execute(fold) }
     }
-
-    static let foldChunk = 10_000
 
     static func jobCountsByState(on connection: any SQLConnection) throws -> [JobState: Int] {
         var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
